@@ -1,0 +1,42 @@
+# The README's commands. Everything installs into .venv; nothing leaves the machine but package downloads.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+
+.PHONY: demo test lint eval bench install clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TESTSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+
+## make demo: install, serve samples/ on 127.0.0.1, run the daily job on them, print the queue
+demo: $(STAMP)
+	$(BIN)/python -m monitor.demo
+
+## make test: install the test dependencies and run the whole suite
+test: $(TESTSTAMP)
+	$(BIN)/python -m pytest -q
+
+## make lint: ruff and mypy
+lint: $(TESTSTAMP)
+	$(BIN)/ruff check monitor tests
+	$(BIN)/mypy
+
+## make eval: accuracy on the gold set, printed and written to eval.json
+eval: $(TESTSTAMP)
+	$(BIN)/python -m monitor.evaluation --gold tests/data/gold --out eval.json
+
+clean:
+	rm -rf $(VENV) demo.db eval.json bench.json .pytest_cache .mypy_cache .ruff_cache
