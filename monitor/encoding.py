@@ -1,0 +1,250 @@
+"""Decide the text encoding of a fetched page or feed once, and decode it.
+
+Order of evidence: a byte-order mark (proof of the bytes, as in the WHATWG sniffing algorithm), the HTTP
+header charset, a ``<meta>`` charset anywhere in the head (HTML) or the ``<?xml encoding?>`` declaration,
+then detection with charset-normalizer. GB2312 and GBK are read as their superset GB18030. Bytes that are
+valid UTF-8 (with non-ASCII in them) are read as UTF-8 whatever is declared: re-saved Chinese pages often
+keep a stale ``charset=GB2312``. Decoding never raises: the last resort is ``errors="replace"``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import charset_normalizer
+
+log = logging.getLogger(__name__)
+
+Source = Literal["header", "bom", "meta", "xml-declaration", "detected", "fallback"]
+
+# Labels Python does not know, or knows under a narrower codec than browsers use (WHATWG Encoding).
+_ALIASES = {
+    "x-gbk": "gb18030",
+    "windows-936": "gb18030",
+    "csgb2312": "gb18030",
+    "gb_2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-euc-cn": "gb18030",
+    "unicode-1-1-utf-8": "utf-8",
+    "x-sjis": "shift_jis",
+    "ks_c_5601-1987": "cp949",
+}
+# Python codec names replaced by the superset browsers decode them as.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "big5": "big5hkscs",
+    "euc_kr": "cp949",
+}
+_NOT_TEXT = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "mbcs", "oem"}
+_WEAK_HEADER = {"cp1252"}  # a Latin-1 header on a Chinese site is a server default, not a statement
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_MAX_SCAN = 1 << 20  # bytes of a page searched for <meta charset>
+_MAX_DETECT = 1 << 18  # bytes given to charset-normalizer
+_MAX_BAD_RATIO = 0.01  # share of undecodable non-ASCII characters tolerated in a declared encoding
+_MAX_BAD_FEW = 2  # ...and a few more, for short pages
+
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([^"';,\s]+)""", re.I)
+_HEAD_TOKEN = re.compile(rb"<(!--|script\b|style\b|/head\b|body\b|meta\b)")  # searched in lower case
+_BLOCK_END = {b"!--": b"-->", b"script": b"</script", b"style": b"</style"}
+_META_CHARSET = re.compile(rb"""\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_DECL = re.compile(rb"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_DECL_TEXT = re.compile(r"""\A(\ufeff?\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""", re.I)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, the codec used (a Python codec name) and where that choice came from."""
+
+    text: str
+    encoding: str
+    source: Source
+
+
+def decode_html(content: bytes, content_type: str | None) -> Decoded:
+    """Decode an HTML page: BOM, header charset, <meta> in the head, XML declaration, detection."""
+    declared = [
+        *_header_candidate(content_type),
+        *_label_candidate(_meta_label(content), "meta"),
+        *_label_candidate(_xml_label(content), "xml-declaration"),
+    ]
+    return _decode(content, declared)
+
+
+def decode_feed(content: bytes, content_type: str | None) -> Decoded:
+    """Decode an RSS/Atom feed; the text's XML declaration then says utf-8 so expat can parse the str."""
+    declared = [*_header_candidate(content_type), *_label_candidate(_xml_label(content), "xml-declaration")]
+    decoded = _decode(content, declared)
+    text = _XML_DECL_TEXT.sub(r'\1"utf-8"', decoded.text.lstrip("\ufeff"), count=1)
+    return Decoded(text, decoded.encoding, decoded.source)
+
+
+def normalize_label(label: str, *, in_document: bool = False) -> str | None:
+    """The Python codec for a charset label, GB2312/GBK widened to GB18030; None if unknown.
+
+    A label inside the document cannot be UTF-16 (the document was read as ASCII to find it), so
+    there it means UTF-8, as browsers read it.
+    """
+    key = label.strip().strip("\"'").lower()
+    try:
+        info = codecs.lookup(_ALIASES.get(key, key))
+    except (LookupError, ValueError):
+        return None
+    name = info.name
+    if name in _NOT_TEXT or not getattr(info, "_is_text_encoding", True):  # base64, rot13, zlib...
+        return None
+    if in_document and name.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return _SUPERSETS.get(name, name)
+
+
+def _decode(content: bytes, declared: list[tuple[str, Source]]) -> Decoded:
+    bom = _bom(content)
+    if bom is not None:
+        return Decoded(content[len(_bom_bytes(bom)) :].decode(bom, "replace"), bom, "bom")
+    declared = _demote_weak_header(declared)
+    return (
+        _utf8_if_valid(content, declared)
+        or _first_strict(content, declared)
+        or _first_tolerable(content, declared)
+        or _detect(content)
+        or _fallback(content, declared)
+    )
+
+
+def _header_candidate(content_type: str | None) -> list[tuple[str, Source]]:
+    match = _HEADER_CHARSET.search(content_type or "")
+    name = normalize_label(match.group(1)) if match else None
+    return [(name, "header")] if name else []
+
+
+def _label_candidate(label: str | None, source: Source) -> list[tuple[str, Source]]:
+    name = normalize_label(label, in_document=True) if label else None
+    return [(name, source)] if name else []
+
+
+def _meta_label(content: bytes) -> str | None:
+    """The charset of the first <meta> in the head that has one, skipping scripts, styles and comments.
+
+    A linear scan (each step jumps forward with find), so unclosed comments cannot make it quadratic.
+    """
+    page = content[:_MAX_SCAN].lower()
+    pos = 0
+    while (token := _HEAD_TOKEN.search(page, pos)) is not None:
+        kind = token.group(1)
+        if kind in (b"/head", b"body"):
+            return None
+        if kind == b"meta":
+            end = page.find(b">", token.end())
+            label = _meta_tag_label(page[token.start() : end if end >= 0 else len(page)])
+            if label is not None:
+                return label
+            pos = token.end()
+            continue
+        closer = _BLOCK_END[kind]
+        end = page.find(closer, token.end())
+        if end < 0:
+            return None
+        pos = end + len(closer)
+    return None
+
+
+def _meta_tag_label(tag: bytes) -> str | None:
+    found = _META_CHARSET.search(tag)
+    label = found.group(1).decode("ascii") if found else None
+    return label if label and normalize_label(label, in_document=True) else None
+
+
+def _xml_label(content: bytes) -> str | None:
+    found = _XML_DECL.search(content[:512])
+    return found.group(1).decode("ascii") if found else None
+
+
+def _bom(content: bytes) -> str | None:
+    for mark, name in _BOMS:
+        if content.startswith(mark):
+            return name
+    return None
+
+
+def _bom_bytes(name: str) -> bytes:
+    return next(mark for mark, codec in _BOMS if codec == name)
+
+
+def _demote_weak_header(declared: list[tuple[str, Source]]) -> list[tuple[str, Source]]:
+    """Move a Latin-1 header behind the document's own declaration (a server default, usually wrong)."""
+    weak = [c for c in declared if c[1] == "header" and c[0] in _WEAK_HEADER]
+    return [c for c in declared if c not in weak] + weak
+
+
+def _utf8_if_valid(content: bytes, declared: list[tuple[str, Source]]) -> Decoded | None:
+    if content.isascii():
+        return None
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    source = next((src for name, src in declared if name == "utf-8"), None)
+    if source is None and declared:
+        log.debug("declared %s, but the bytes are valid UTF-8: reading UTF-8", declared[0][0])
+    return Decoded(text, "utf-8", source or "detected")
+
+
+def _first_strict(content: bytes, declared: list[tuple[str, Source]]) -> Decoded | None:
+    for name, source in declared:
+        try:
+            return Decoded(content.decode(name), name, source)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _first_tolerable(content: bytes, declared: list[tuple[str, Source]]) -> Decoded | None:
+    """A declared encoding that fails on a few bytes only (a title cut mid-character, say) still wins."""
+    for name, source in declared:
+        text = content.decode(name, "replace")
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        if text.count("\ufffd") <= _MAX_BAD_FEW + _MAX_BAD_RATIO * non_ascii:
+            log.debug("%s: %d undecodable sequences, keeping it", name, text.count("\ufffd"))
+            return Decoded(text, name, source)
+    return None
+
+
+def _detect(content: bytes) -> Decoded | None:
+    if content.isascii():
+        return Decoded(content.decode("ascii"), "utf-8", "detected")
+    best = charset_normalizer.from_bytes(content[:_MAX_DETECT]).best()
+    name = normalize_label(best.encoding) if best is not None else None
+    if name is None or name.startswith(("utf-16", "utf-32")):  # never without a BOM on the web
+        return None
+    if _is_single_byte(name):  # markup-heavy pages with little Chinese can look like Latin-1
+        with contextlib.suppress(UnicodeDecodeError):
+            return Decoded(content.decode("gb18030"), "gb18030", "detected")
+    return Decoded(content.decode(name, "replace"), name, "detected")
+
+
+def _is_single_byte(name: str) -> bool:
+    return name != "utf-8" and len(bytes(range(0x80, 0x100)).decode(name, "replace")) == 0x80
+
+
+def _fallback(content: bytes, declared: list[tuple[str, Source]]) -> Decoded:
+    """Last resort: the first declaration, else GB18030 if it fits (these are Chinese sites), else UTF-8."""
+    name = declared[0][0] if declared else "utf-8"
+    if not declared:
+        with contextlib.suppress(UnicodeDecodeError):
+            return Decoded(content.decode("gb18030"), "gb18030", "fallback")
+    log.debug("no usable encoding found; decoding as %s with replacement characters", name)
+    return Decoded(content.decode(name, "replace"), name, "fallback")

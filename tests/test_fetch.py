@@ -1,0 +1,551 @@
+"""monitor.fetch against a real local HTTP server (tests.support.http), with injected sleep and clock so
+that backoff and politeness are checked without waiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import threading
+import zlib
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+
+from monitor.fetch import Fetcher, retry_after_seconds
+from monitor.models import FetchSettings, Validators
+from tests.support.http import LocalServer, Reply, unused_port_url
+from tests.support.http import local_server as local_server_fixture  # noqa: F401
+
+UA = "monitor-test/1.0 (+https://example.org/monitor)"
+
+
+class FakeTime:
+    """A clock that only moves when the fetcher sleeps; every sleep is recorded."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def settings(**changes: Any) -> FetchSettings:
+    base = FetchSettings(
+        user_agent=UA, timeout=0.5, max_bytes=100_000, retries=0, backoff=1.0, host_delay=0.0, max_redirects=5
+    )
+    return replace(base, **changes)
+
+
+def fetcher(fake: FakeTime | None = None, **changes: Any) -> Fetcher:
+    fake = fake or FakeTime()
+    return Fetcher(settings(**changes), sleep=fake.sleep, clock=fake.clock)
+
+
+# ---- success, headers ----
+
+
+def test_success_returns_body_type_and_validators(local_server: LocalServer) -> None:
+    local_server.route(
+        "/page",
+        body=b"<html>ok</html>",
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "ETag": '"v1"',
+            "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT",
+        },
+    )
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/page"))
+    assert result.ok
+    assert (result.status, result.content, result.content_type) == (
+        200,
+        b"<html>ok</html>",
+        "text/html; charset=utf-8",
+    )
+    assert (result.etag, result.last_modified) == ('"v1"', "Mon, 01 Jan 2024 00:00:00 GMT")
+    assert result.final_url == local_server.url("/page")
+    assert not result.permanent_redirect
+    assert result.elapsed >= 0
+
+
+def test_user_agent_sent_to_pages_and_robots(local_server: LocalServer) -> None:
+    local_server.route("/page", body=b"x")
+    with fetcher() as f:
+        f.fetch(local_server.url("/page"))
+    assert [r.path for r in local_server.requests] == ["/robots.txt", "/page"]
+    assert {r.headers["user-agent"] for r in local_server.requests} == {UA}
+    assert "gzip" in local_server.requests[1].headers["accept-encoding"]
+
+
+def test_chinese_url_is_fetched(local_server: LocalServer) -> None:
+    local_server.route("/%E6%96%B0%E9%97%BB/1.htm", body=b"ok")
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/新闻/1.htm"))
+    assert result.ok, result.error
+    assert result.content == b"ok"
+
+
+# ---- failures come back as results, and the fetcher goes on ----
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (Reply(404), "HTTP 404 Not Found"),
+        (Reply(500), "HTTP 500 Internal Server Error"),
+        (Reply(403, b"no"), "HTTP 403 Forbidden"),
+        (Reply(raw=b"garbage, not HTTP\r\n\r\n"), "bad HTTP response"),
+        (Reply(delay=1.5), "timed out after 0.5s"),
+        (Reply(body=b"x" * 2000, drip=0.15, chunk_size=100), "timed out after 0.5s"),
+        (Reply(reset=True), "connection"),
+        (Reply(200, b"short", headers={"Content-Length": "5000"}, content_length=False), "bad HTTP response"),
+    ],
+    ids=["404", "500", "403", "garbage", "slow-headers", "drip-body", "reset", "truncated"],
+)
+def test_bad_answer_gives_error_result_and_the_next_url_works(
+    local_server: LocalServer, reply: Reply, expected: str
+) -> None:
+    local_server.sequence("/bad", [reply])
+    local_server.route("/good", body=b"fine")
+    with Fetcher(settings()) as f:  # the real clock: a dripping body must hit the deadline
+        bad = f.fetch(local_server.url("/bad"))
+        good = f.fetch(local_server.url("/good"))
+    assert bad.error is not None and bad.error.startswith(expected), bad.error
+    assert not bad.ok and bad.content == b""
+    assert good.ok and good.content == b"fine"
+
+
+def test_host_down_gives_connection_refused() -> None:
+    with fetcher() as f:
+        result = f.fetch(unused_port_url("/feed.xml"))
+    assert result.error == "connection refused"
+    assert result.status is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("ftp://example.org/file", "not http(s)"),
+        ("javascript:void(0)", "not http(s)"),
+        ("mailto:news@example.org", "not http(s)"),
+        ("/relative/path.htm", "not http(s)"),
+        ("http:///no-host", "invalid URL: no host"),
+        ("", "not http(s)"),
+    ],
+)
+def test_unfetchable_urls(url: str, expected: str) -> None:
+    with fetcher() as f:
+        result = f.fetch(url)
+    assert result.error == expected
+    assert result.url == url
+
+
+def test_unexpected_exception_becomes_an_error_result() -> None:
+    def explode(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("boom")
+
+    with Fetcher(settings(respect_robots=False), transport=httpx.MockTransport(explode)) as f:
+        result = f.fetch("http://example.org/")
+    assert result.error == "internal error: RuntimeError: boom"
+
+
+# ---- retries, backoff, Retry-After ----
+
+
+def test_503_retried_with_exponential_backoff_then_success(local_server: LocalServer) -> None:
+    local_server.sequence("/feed", [Reply(503), Reply(503), Reply(200, b"items")])
+    fake = FakeTime()
+    with fetcher(fake, retries=2, backoff=0.5) as f:
+        result = f.fetch(local_server.url("/feed"))
+    assert result.ok and result.content == b"items"
+    assert fake.sleeps == [0.5, 1.0]
+    assert len(local_server.requests_for("/feed")) == 3
+
+
+def test_gives_up_after_the_retries(local_server: LocalServer) -> None:
+    local_server.route("/feed", 502)
+    fake = FakeTime()
+    with fetcher(fake, retries=2) as f:
+        result = f.fetch(local_server.url("/feed"))
+    assert result.error == "HTTP 502 Bad Gateway (after 3 attempts)"
+    assert result.status == 502
+    assert fake.sleeps == [1.0, 2.0]
+    assert len(local_server.requests_for("/feed")) == 3
+
+
+def test_404_is_not_retried(local_server: LocalServer) -> None:
+    local_server.route("/gone", 404)
+    fake = FakeTime()
+    with fetcher(fake, retries=3) as f:
+        assert f.fetch(local_server.url("/gone")).error == "HTTP 404 Not Found"
+    assert fake.sleeps == []
+    assert len(local_server.requests_for("/gone")) == 1
+
+
+def test_connection_errors_are_retried() -> None:
+    fake = FakeTime()
+    with fetcher(fake, retries=2, backoff=0.25, respect_robots=False) as f:
+        result = f.fetch(unused_port_url())
+    assert result.error == "connection refused (after 3 attempts)"
+    assert fake.sleeps == [0.25, 0.5]
+
+
+def test_timeouts_are_retried(local_server: LocalServer) -> None:
+    local_server.sequence("/slow", [Reply(delay=1.0), Reply(200, b"now")])
+    fake = FakeTime()
+    with fetcher(fake, retries=1, respect_robots=False) as f:
+        result = f.fetch(local_server.url("/slow"))
+    assert result.ok and result.content == b"now"
+    assert fake.sleeps == [1.0]
+
+
+def test_429_retry_after_seconds_honoured(local_server: LocalServer) -> None:
+    local_server.sequence("/feed", [Reply(429, headers={"Retry-After": "7"}), Reply(200, b"ok")])
+    fake = FakeTime()
+    with fetcher(fake, retries=2) as f:
+        result = f.fetch(local_server.url("/feed"))
+    assert result.ok
+    assert fake.sleeps == [7.0]
+
+
+def test_retry_after_http_date_honoured(local_server: LocalServer) -> None:
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+    date = when.strftime("%a, %d %b %Y %H:%M:%S GMT")
+    local_server.sequence("/feed", [Reply(503, headers={"Retry-After": date}), Reply(200, b"ok")])
+    fake = FakeTime()
+    with fetcher(fake, retries=1) as f:
+        assert f.fetch(local_server.url("/feed")).ok
+    assert len(fake.sleeps) == 1
+    assert 20 < fake.sleeps[0] <= 30
+
+
+def test_retry_after_above_the_cap_gives_up_and_says_so(local_server: LocalServer) -> None:
+    local_server.route("/feed", 429, headers={"Retry-After": "3600"})
+    fake = FakeTime()
+    with fetcher(fake, retries=3, max_retry_after=60.0) as f:
+        result = f.fetch(local_server.url("/feed"))
+    assert result.error is not None
+    assert result.error.startswith("HTTP 429 Too Many Requests")
+    assert "3600s" in result.error and "max_retry_after (60s)" in result.error
+    assert fake.sleeps == []
+    assert len(local_server.requests_for("/feed")) == 1
+
+
+def test_retry_after_parsing() -> None:
+    now = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.UTC)
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds(" 5 ") == 5.0
+    assert retry_after_seconds("Wed, 01 May 2024 12:01:30 GMT", now) == 90.0
+    assert retry_after_seconds("Wed, 01 May 2024 11:00:00 GMT", now) == 0.0
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds("-3") is None
+
+
+# ---- conditional GET ----
+
+
+def test_conditional_get_sends_validators_and_reports_304(local_server: LocalServer) -> None:
+    local_server.route("/feed", 304, headers={"ETag": '"v2"'})
+    validators = Validators(etag='"v1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/feed"), validators)
+    sent = local_server.requests_for("/feed")[0].headers
+    assert sent["if-none-match"] == '"v1"'
+    assert sent["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
+    assert result.not_modified and result.error is None and not result.ok
+    assert result.status == 304
+    assert result.etag == '"v2"'
+    assert result.last_modified == "Mon, 01 Jan 2024 00:00:00 GMT"  # kept: the 304 did not repeat it
+
+
+def test_no_validators_no_conditional_headers(local_server: LocalServer) -> None:
+    local_server.route("/feed", body=b"x")
+    with fetcher() as f:
+        f.fetch(local_server.url("/feed"), Validators())
+    sent = local_server.requests_for("/feed")[0].headers
+    assert "if-none-match" not in sent and "if-modified-since" not in sent
+
+
+def test_validators_follow_an_http_to_https_style_redirect(local_server: LocalServer) -> None:
+    local_server.route("/old", 301, headers={"Location": "/new"})
+    local_server.route("/new", 304)
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/old"), Validators(etag='"e"'))
+    assert result.not_modified and result.permanent_redirect
+    assert local_server.requests_for("/new")[0].headers["if-none-match"] == '"e"'
+
+
+# ---- size cap, compression ----
+
+
+def test_body_over_the_cap_with_content_length(local_server: LocalServer) -> None:
+    local_server.route("/big", body=b"x" * 100_001)
+    with fetcher(max_bytes=100_000) as f:
+        result = f.fetch(local_server.url("/big"))
+    assert result.error == "body larger than 100000 bytes"
+    assert result.content == b""
+
+
+def test_body_over_the_cap_without_content_length(local_server: LocalServer) -> None:
+    local_server.route("/big", body=b"x" * 300_000, content_length=False)
+    with fetcher(max_bytes=100_000) as f:
+        result = f.fetch(local_server.url("/big"))
+    assert result.error == "body larger than 100000 bytes"
+
+
+def test_body_at_the_cap_is_fine(local_server: LocalServer) -> None:
+    local_server.route("/exact", body=b"x" * 100_000, content_length=False)
+    with fetcher(max_bytes=100_000) as f:
+        result = f.fetch(local_server.url("/exact"))
+    assert result.ok and len(result.content) == 100_000
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send it
+    ],
+    ids=["gzip", "deflate-zlib", "deflate-raw"],
+)
+def test_compressed_body_is_decoded(local_server: LocalServer, encoding: str, compress: Any) -> None:
+    body = "国际传播中心".encode() * 5000
+    local_server.route("/z", body=compress(body), headers={"Content-Encoding": encoding})
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/z"))
+    assert result.ok, result.error
+    assert result.content == body
+
+
+def test_gzip_bomb_stops_at_the_cap(local_server: LocalServer) -> None:
+    bomb = gzip.compress(b"\0" * 30_000_000, compresslevel=9)
+    assert len(bomb) < 100_000
+    local_server.route("/bomb", body=bomb, headers={"Content-Encoding": "gzip"})
+    with fetcher(max_bytes=1_000_000) as f:
+        result = f.fetch(local_server.url("/bomb"))
+    assert result.error == "body larger than 1000000 bytes"
+    assert result.content == b""
+
+
+def test_broken_gzip_is_an_error(local_server: LocalServer) -> None:
+    local_server.route("/z", body=b"this is not gzip at all", headers={"Content-Encoding": "gzip"})
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/z"))
+    assert result.error is not None and result.error.startswith("cannot decompress the gzip body")
+
+
+# ---- redirects ----
+
+
+def _chain(server: LocalServer, hops: int, status: int = 302) -> None:
+    for i in range(hops):
+        server.route(f"/r{i}", status, headers={"Location": f"/r{i + 1}"})
+    server.route(f"/r{hops}", body=b"end")
+
+
+def test_redirects_up_to_the_limit_are_followed(local_server: LocalServer) -> None:
+    _chain(local_server, 5)
+    with fetcher(max_redirects=5) as f:
+        result = f.fetch(local_server.url("/r0"))
+    assert result.ok and result.content == b"end"
+    assert result.final_url == local_server.url("/r5")
+    assert result.url == local_server.url("/r0")
+    assert not result.permanent_redirect
+
+
+def test_too_many_redirects(local_server: LocalServer) -> None:
+    _chain(local_server, 6)
+    with fetcher(max_redirects=5) as f:
+        result = f.fetch(local_server.url("/r0"))
+    assert result.error == "too many redirects (>5)"
+    assert local_server.requests_for("/r6") == []
+
+
+def test_redirect_loop_is_stopped(local_server: LocalServer) -> None:
+    local_server.route("/loop", 302, headers={"Location": "/loop"})
+    with fetcher(max_redirects=3) as f:
+        assert f.fetch(local_server.url("/loop")).error == "too many redirects (>3)"
+    assert len(local_server.requests_for("/loop")) == 4
+
+
+@pytest.mark.parametrize(
+    ("statuses", "permanent"),
+    [
+        ((301,), True),
+        ((308,), True),
+        ((301, 308), True),
+        ((302,), False),
+        ((307,), False),
+        ((301, 302), False),
+    ],
+)
+def test_permanent_redirect_flag(
+    local_server: LocalServer, statuses: tuple[int, ...], permanent: bool
+) -> None:
+    for i, status in enumerate(statuses):
+        local_server.route(f"/r{i}", status, headers={"Location": local_server.url(f"/r{i + 1}")})
+    local_server.route(f"/r{len(statuses)}", body=b"moved here")
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/r0"))
+    assert result.ok
+    assert result.permanent_redirect is permanent
+    assert result.final_url == local_server.url(f"/r{len(statuses)}")
+
+
+def test_redirect_to_another_scheme_is_refused(local_server: LocalServer) -> None:
+    local_server.route("/r", 302, headers={"Location": "ftp://example.org/file"})
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/r"))
+    assert result.error == "redirect to a non-http(s) URL: ftp://example.org/file"
+
+
+def test_redirect_without_location(local_server: LocalServer) -> None:
+    local_server.route("/r", 302)
+    with fetcher() as f:
+        assert f.fetch(local_server.url("/r")).error == "HTTP 302 redirect without a Location header"
+
+
+# ---- robots.txt ----
+
+
+def test_robots_disallow(local_server: LocalServer) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nDisallow: /private/\n")
+    local_server.route("/private/a.htm", body=b"secret")
+    local_server.route("/public/a.htm", body=b"news")
+    with fetcher() as f:
+        refused = f.fetch(local_server.url("/private/a.htm"))
+        allowed = f.fetch(local_server.url("/public/a.htm"))
+    assert refused.error == "disallowed by robots.txt"
+    assert allowed.ok
+    assert local_server.requests_for("/private/a.htm") == []
+    assert len(local_server.requests_for("/robots.txt")) == 1
+
+
+def test_robots_group_for_our_user_agent(local_server: LocalServer) -> None:
+    local_server.route(
+        "/robots.txt", body=b"User-agent: monitor-test\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
+    )
+    local_server.route("/a", body=b"x")
+    with fetcher() as f:
+        assert f.fetch(local_server.url("/a")).error == "disallowed by robots.txt"
+
+
+def test_robots_ignored_when_settings_say_so(local_server: LocalServer) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nDisallow: /\n")
+    local_server.route("/a", body=b"x")
+    with fetcher(respect_robots=False) as f:
+        assert f.fetch(local_server.url("/a")).ok
+    assert local_server.requests_for("/robots.txt") == []
+
+
+def test_redirect_into_a_disallowed_path(local_server: LocalServer) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nDisallow: /private/\n")
+    local_server.route("/go", 302, headers={"Location": "/private/x"})
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/go"))
+    assert result.error == "disallowed by robots.txt"
+    assert result.final_url == local_server.url("/private/x")
+    assert local_server.requests_for("/private/x") == []
+
+
+@pytest.mark.parametrize("status", [404, 410, 500, 503])
+def test_robots_missing_or_broken_allows_all(local_server: LocalServer, status: int) -> None:
+    local_server.route("/robots.txt", status)
+    local_server.route("/a", body=b"x")
+    local_server.route("/b", body=b"y")
+    with fetcher() as f:
+        assert f.fetch(local_server.url("/a")).ok
+        assert f.fetch(local_server.url("/b")).ok
+    assert len(local_server.requests_for("/robots.txt")) == 1
+
+
+def test_robots_fetched_once_by_concurrent_threads(local_server: LocalServer) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nAllow: /\n", delay=0.2)
+    local_server.route("/a", body=b"x")
+    with Fetcher(settings(host_concurrency=4)) as f:
+        results = _in_threads(lambda: f.fetch(local_server.url("/a")), 6)
+    assert all(r.ok for r in results)
+    assert len(local_server.requests_for("/robots.txt")) == 1
+
+
+def test_crawl_delay_larger_than_configured_is_used(local_server: LocalServer) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nCrawl-delay: 3\n")
+    local_server.route("/a", body=b"x")
+    fake = FakeTime()
+    with fetcher(fake, host_delay=1.0) as f:
+        for _ in range(3):
+            assert f.fetch(local_server.url("/a")).ok
+    assert fake.sleeps == [3.0, 3.0, 3.0]  # robots.txt, then three pages, 3 s apart
+
+
+def test_crawl_delay_smaller_than_configured_is_ignored(local_server: LocalServer) -> None:
+    local_server.route("/robots.txt", body=b"User-agent: *\nCrawl-delay: 0.5\n")
+    local_server.route("/a", body=b"x")
+    fake = FakeTime()
+    with fetcher(fake, host_delay=2.0) as f:
+        f.fetch(local_server.url("/a"))
+        f.fetch(local_server.url("/a"))
+    assert fake.sleeps == [2.0, 2.0]
+
+
+# ---- per-host delay and concurrency ----
+
+
+def test_per_host_delay_between_requests(local_server: LocalServer) -> None:
+    local_server.route("/a", body=b"x")
+    fake = FakeTime()
+    with fetcher(fake, host_delay=2.0, respect_robots=False) as f:
+        for _ in range(3):
+            f.fetch(local_server.url("/a"))
+    assert fake.sleeps == [2.0, 2.0]
+
+
+def test_delay_already_elapsed_means_no_wait(local_server: LocalServer) -> None:
+    local_server.route("/a", body=b"x")
+    fake = FakeTime()
+    with fetcher(fake, host_delay=2.0, respect_robots=False) as f:
+        f.fetch(local_server.url("/a"))
+        fake.now += 5.0
+        f.fetch(local_server.url("/a"))
+    assert fake.sleeps == []
+
+
+def test_other_hosts_do_not_wait(local_server: LocalServer) -> None:
+    local_server.route("/a", body=b"x")
+    fake = FakeTime()
+    other_host = local_server.url("/a").replace("127.0.0.1", "localhost")
+    with fetcher(fake, host_delay=2.0, respect_robots=False) as f:
+        assert f.fetch(local_server.url("/a")).ok
+        assert f.fetch(other_host).ok
+    assert fake.sleeps == []
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_per_host_concurrency_limit(local_server: LocalServer, limit: int) -> None:
+    local_server.route("/slow", body=b"x", delay=0.15)
+    with Fetcher(settings(host_concurrency=limit, respect_robots=False)) as f:
+        results = _in_threads(lambda: f.fetch(local_server.url("/slow")), 5)
+    assert all(r.ok for r in results)
+    assert 1 <= local_server.max_in_flight <= limit
+
+
+def _in_threads(call: Any, count: int) -> list[Any]:
+    results: list[Any] = [None] * count
+
+    def run(i: int) -> None:
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
