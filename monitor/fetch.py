@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 _ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8"
 )
+ROBOTS_DISALLOWED = "disallowed by robots.txt"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _ZLIB_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
@@ -201,7 +202,7 @@ class Fetcher:
         if not self._settings.respect_robots:
             return None
         if not self._robots.allowed(url):
-            return "disallowed by robots.txt"
+            return ROBOTS_DISALLOWED
         delay = self._robots.crawl_delay(url)
         if delay is not None:
             if delay > self._settings.max_retry_after:

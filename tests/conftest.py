@@ -22,3 +22,4 @@ def realworld() -> Path:
     if not REALWORLD.is_dir():
         pytest.skip("../shared/realworld is not beside this checkout")
     return REALWORLD
+pytest_plugins = ["tests.support.http"]

@@ -1,0 +1,1 @@
+"""Launch events: the center, its place, its date and its partners."""

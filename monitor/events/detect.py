@@ -1,0 +1,234 @@
+"""events: launch (and overseas branch) events in an article that the lexicon matched.
+
+For every center named in the text, the clause that names it is read for a launch trigger
+(揭牌, 成立, 挂牌, …) that the center is the subject or object of. A trigger does not count when
+it looks back (成立以来, 成立于, 五周年), when the sentence is a plan (筹建, 将于, 拟), when what is
+launched is something of the center (its studio, account, practice base, new premises), when the
+sentence is about an existing center's activity (论坛, 培训班) without a launch ceremony, or when
+the ceremony's date lies well before publication (background: 中心于2018年成立).
+
+A sub-center named after the parent (四川国际传播中心宜宾分中心) is a launch at its own place; one
+named after a place abroad (…圣保罗工作站, …海外分中心) is a `branch` of the parent.
+Place, date and partners come from their own modules; confidence adds up the evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from monitor.events.centers import CenterName, name_at
+from monitor.events.dates import resolve_event_date
+from monitor.events.partners import find_partners
+from monitor.events.places import Gazetteer, resolve_center_place
+from monitor.models import Event, EventType, Hit, NormalizedText, Place, Sentence
+from monitor.text import fold_width, paragraph_bounds, sentence_at, to_simplified
+
+CLAUSE_AFTER = 40   # a trigger this far after the name, in the same clause
+NEAR_BEFORE = 16    # a trigger this far before the name (成立了XX国际传播中心, 举行XX…)
+STALE_DAYS = 75     # a ceremony this long before publication is background, not news
+LOOK_BACK = re.compile(r"^(?:成立|揭牌|挂牌|运行|运营|正式)*"
+                       r"(以来|于|后|之后|之初|时|至今|不久|前夕?|的?第?[一二三四五六七八九十两\d]+周年|周年|满)")
+PLAN = re.compile(r"(筹建|筹备|拟建|拟成立|拟于|将于|将在|即将|计划于|计划在|准备|规划建设|批复同意|同意设立|申报|"
+                  r"争取|谋划|启动建设|加快建设)")
+ACTIVITY = re.compile(r"(论坛|培训班|培训会|研讨会|座谈会|年会|总结|推介会|交流会|颁奖|周年|调研|考察|参观|走进|"
+                      r"发布会|大赛|比赛|招聘|招募|签约|签署)")
+CEREMONY = re.compile(r"(揭牌|成立|挂牌|启动|授牌|上线|启用)(仪式|大会|活动)?")
+# What is launched is a part or a product of the center, not the center itself.
+PART_OF_CENTER = re.compile(r"(演播|工作室|基地|账号|专栏|栏目|频道|新址|直播间|实验室|平台|网站|客户端|"
+                            r"专区|新版|改版|升级|二期|大楼|展厅|品牌|项目|节目|迁入|搬迁|推荐官|传播官|大使|聘书|颁发)")
+# The center holds a ceremony for something it names (举行“…推荐官”授牌仪式).
+CEREMONY_FOR = re.compile(r"(举行|举办|开展|组织)[^，。]*?[“《]")
+SUB_UNIT = re.compile(r"(分中心|工作站|联络站|传播站|海外站|联络处|办事处|代表处|海外中心|海外办公室|办公室)")
+OVERSEAS = re.compile(r"(海外|境外|驻外|国外|欧洲|美洲|非洲|中东|拉美)")
+GENERIC_PREFIX = re.compile(r"^(.*[省市县区]?)?([一二三四五六七八九十两多各首数几\d]+(级|个|地|家|批|所|座)|各地|各级|"
+                            r"一批|多地|本地|当地|地方|省级|市级|县级|全国|我国|国家级)$")
+MARK_CENTER = ("⟦", "⟧")
+MARK_TRIGGER = ("⟨", "⟩")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    center: CenterName
+    sentence: Sentence
+    trigger: Hit
+    type: EventType
+    score: float
+    place_name: str | None = None  # the sub-center's own place (宜宾 in 四川国际传播中心宜宾分中心)
+
+
+def detect_events(url: str, title: str | None, normalized: NormalizedText, hits: list[Hit],
+                  published: dt.date | None, province_hint: str | None = None,
+                  gazetteer: Gazetteer | None = None) -> list[Event]:
+    """The events of one article; [] when it reports no launch or branch."""
+    gaz = gazetteer or Gazetteer.default()
+    text = normalized.text
+    triggers = [h for h in hits if h.category == "trigger"]
+    candidates = [c for c in (_classify(text, normalized.sentences, center, triggers, gaz)
+                              for center in _center_names(text, hits, gaz)) if c is not None]
+    candidates = _drop_contained(candidates)
+    names = {c.center.name for c in candidates}
+    best: dict[str, tuple[float, Event]] = {}
+    for c in candidates:
+        event = _event(url, title, normalized, c, published, province_hint, gaz, len(names))
+        if event is not None and (c.center.name not in best or event.confidence > best[c.center.name][0]):
+            best[c.center.name] = (event.confidence, event)
+    return sorted((e for _, e in best.values()), key=lambda e: text.find(e.center))
+
+
+def _center_names(text: str, hits: list[Hit], gaz: Gazetteer) -> list[CenterName]:
+    names = []
+    for hit in hits:
+        if hit.category == "center":
+            name = name_at(text, hit.start, hit.end, gaz)
+            if not name.generic and not GENERIC_PREFIX.match(name.prefix):
+                names.append(name)
+    return names
+
+
+def _clause_after(text: str, center: CenterName, sentence: Sentence) -> str:
+    tail = text[center.end:min(sentence.end, center.end + CLAUSE_AFTER)]
+    return re.split(r"[，,；;。！？]", tail, maxsplit=1)[0]
+
+
+def _triggers_near(text: str, center: CenterName, sentence: Sentence, triggers: list[Hit]) -> list[Hit]:
+    clause_end = center.end + len(_clause_after(text, center, sentence))
+    near = [t for t in triggers if center.end <= t.start < clause_end
+            or (sentence.start <= t.start and 0 <= center.start - t.end <= NEAR_BEFORE
+                and not re.search(r"[，,；;]", text[t.end:center.start]))]
+    return [t for t in near if not LOOK_BACK.match(text[t.end:t.end + 6])]
+
+
+def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, triggers: list[Hit],
+              gaz: Gazetteer) -> Candidate | None:
+    sentence = sentence_at(sentences, center.start)
+    if sentence is None:
+        return None
+    near = _triggers_near(text, center, sentence, triggers)
+    body = text[sentence.start:sentence.end]
+    if not near or PLAN.search(body):
+        return None
+    trigger = min(near, key=lambda t: abs(t.start - center.end))
+    between = text[center.end:trigger.start] if trigger.start >= center.end else ""
+    unit = SUB_UNIT.search(between)
+    if unit:
+        return _sub_unit(text, center, sentence, trigger, unit, gaz)
+    if (PART_OF_CENTER.search(between) or CEREMONY_FOR.search(between)) and not between.startswith("暨"):
+        return None
+    if ACTIVITY.search(body) and not _launch_ceremony(body):
+        return None
+    return Candidate(center, sentence, trigger, "launch", _score(text, center, trigger, sentence))
+
+
+def _launch_ceremony(body: str) -> bool:
+    return re.search(r"(揭牌|成立|挂牌|启动|授牌)(仪式|大会)", body) is not None
+
+
+def _sub_unit(text: str, center: CenterName, sentence: Sentence, trigger: Hit, unit: re.Match[str],
+              gaz: Gazetteer) -> Candidate | None:
+    """四川国际传播中心宜宾分中心 (a launch in 宜宾) or …圣保罗工作站 (an overseas branch)."""
+    between = text[center.end:trigger.start]
+    label = between[:unit.start()]
+    if re.search(r"[，,；;。]", between[:unit.end()]) or len(label) > 12:
+        return None
+    end = center.end + unit.end()
+    full = CenterName(text[center.start:end], center.start, end, center.suffix_start)
+    score = _score(text, full, trigger, sentence)
+    domestic = gaz.lookup(label) if label else None
+    if domestic is not None and not OVERSEAS.search(label):
+        return Candidate(full, sentence, trigger, "launch", score, domestic.name)
+    if label or OVERSEAS.search(text[sentence.start:sentence.end]):
+        return Candidate(full, sentence, trigger, "branch", score)
+    return None
+
+
+def _score(text: str, center: CenterName, trigger: Hit, sentence: Sentence) -> float:
+    score = 0.55
+    gap = trigger.start - center.end if trigger.start >= center.end else center.start - trigger.end
+    score += 0.2 if gap <= 4 else 0.1
+    if re.search(r"(仪式|大会|正式)", text[sentence.start:sentence.end]):
+        score += 0.1
+    if text[trigger.end:trigger.end + 1] == "的":
+        score -= 0.2
+    return score
+
+
+def _drop_contained(candidates: list[Candidate]) -> list[Candidate]:
+    """A name inside a longer candidate's name (四川国际传播中心 in …宜宾分中心) is not its own event
+    when both come from the same sentence."""
+    kept = []
+    for c in candidates:
+        if not any(o is not c and c.center.name in o.center.name and o.center.name != c.center.name
+                   and o.sentence == c.sentence for o in candidates):
+            kept.append(c)
+    return kept
+
+
+def _stale(date: str | None, published: dt.date | None) -> bool:
+    """A ceremony date well before publication: the article looks back on an older launch."""
+    if not date or not published:
+        return False
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) == 1:
+        return parts[0] < published.year
+    day = dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 28)
+    return (published - day).days > STALE_DAYS
+
+
+def _event(url: str, title: str | None, normalized: NormalizedText, c: Candidate, published: dt.date | None,
+           province_hint: str | None, gaz: Gazetteer, siblings: int) -> Event | None:
+    text = normalized.text
+    date = resolve_event_date(text, c.trigger.start, published)
+    if _stale(date, published):
+        return None
+    context_start, context_end = paragraph_bounds(text, c.sentence.start)
+    place = _place(c, text, text[max(0, context_start - 200):context_end], province_hint, gaz)
+    scope = (0, len(text)) if siblings == 1 else (context_start, context_end)
+    partners = tuple(p for p in find_partners(text, scope[0], scope[1], c.center.name) if p != c.center.name)
+    confidence = c.score + (0.05 if place else -0.1) + _date_weight(date)
+    if title and c.center.name in to_simplified(fold_width(title)):
+        confidence += 0.05
+    return Event(url, c.type, c.center.name, place, date, partners, max(0.05, min(0.99, confidence)),
+                 evidence(normalized, c))
+
+
+def _date_weight(date: str | None) -> float:
+    """A ceremony day found in the text is evidence; a month or a bare year is weaker."""
+    if date is None:
+        return -0.05
+    return {10: 0.05, 7: 0.0}.get(len(date), -0.05)
+
+
+def _place(c: Candidate, text: str, context: str, province_hint: str | None, gaz: Gazetteer) -> Place | None:
+    parent = resolve_center_place(gaz, c.center.name, context, province_hint)
+    if c.place_name:
+        return gaz.lookup(c.place_name, parent.province if parent else province_hint) or parent
+    if parent and parent.level in ("city", "county", "district") and not gaz.mentions(c.center.name) \
+            and _provincial(text, c.center.name):
+        return gaz.lookup(parent.province) or parent
+    return parent
+
+
+def _provincial(text: str, name: str) -> bool:
+    """The text calls a center without a place in its name provincial (赣鄱国际传播中心是…省级…)."""
+    for at in (m.end() for m in re.finditer(re.escape(name), text)):
+        if re.search(r"(省级|全省首个|全省唯一|省委宣传部主管)", text[at:at + 40]):
+            return True
+    return False
+
+
+def evidence(normalized: NormalizedText, c: Candidate) -> str:
+    """The original sentence with the center ⟦…⟧ and the trigger ⟨…⟩ marked."""
+    original = normalized.original
+    start = normalized.to_original(c.sentence.start)
+    end = normalized.to_original(c.sentence.end - 1) + 1
+    center = (normalized.to_original(c.center.start), normalized.to_original(c.center.end - 1) + 1)
+    marks = [(center[0], center[1], MARK_CENTER)]
+    if c.trigger.end <= center[0] or c.trigger.start >= center[1]:
+        marks.append((c.trigger.start, c.trigger.end, MARK_TRIGGER))
+    out = original[start:end]
+    for s, e, (left, right) in sorted(marks, reverse=True):
+        if start <= s and e <= end:
+            out = out[: s - start] + left + out[s - start:e - start] + right + out[e - start:]
+    return out.strip()

@@ -1,0 +1,369 @@
+"""Partner organizations of a launch event: ORG spans that stand in a cooperation construction.
+
+Organization names come from `monitor.events.orgs` (spaCy rule components, one token per ORG).
+Within each sentence of the event's scope, an ORG is a partner when it stands in one of these
+constructions (lists joined by 、 和 及 以及 与 count whole):
+
+1. agreement: 与/和/同/跟 + ORGs + … + 签署 / 签订 / 签约 / 达成 / 缔结 / 共建 / 合作 / 携手 /
+   共同打造 … before the end of the clause; the ORGs just before 与 (the other party) count too.
+   Signatories may stand after their organization (洛阳日报社社长张三与郑州大学副校长李四签署).
+   If 出席 / 参加 / 致辞 / 见证 / 揭牌 / 启动 … comes first, nobody is a partner (officials who
+   attend or unveil the plaque together are not partners);
+2. verb + object: 联合 / 携手 / 联手 / 牵手 / 联袂 / 签约 / 依托 + ORGs (and the ORGs just before
+   联合 / 携手 …: "河南日报报业集团联合郑州大学共建" gives both);
+3. 由 + ORGs + 主导 / 运营 / 承办 / 主办 / 指导 / 建设 / 负责 …, chained by 、 or ，
+   ("由县委宣传部主导、县融媒体中心运营" gives both); a bare "ORGs + 主导 / 运营 / 承办 / 主办 /
+   协办 / 指导 / 支持 / 牵头" or "ORGs + 联合 / 共同 + 打造 / 建设 / 成立 …" counts as well;
+4. role labels: 指导单位：ORGs；主办单位：ORGs；承办 / 协办 / 支持 / 合作 / 共建 / 运营单位 (also
+   "…单位为 ORGs"); and "ORGs 为 / 作为 … 指导单位 / 合作伙伴";
+5. support: 在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下.
+
+Everything else is no partner: organizations whose people attend or speak (省委宣传部副部长张三出席),
+lists of attendees (来自XX大学、YY集团的代表), the reporter's outlet (本报记者, 新华社记者), the
+dateline's outlet, the place of the ceremony (在洛阳日报社揭牌), and international promotion
+ambassadors (国际推荐官, people). An alliance founded at the same ceremony ("同时成立洛阳国际传播
+联盟", "联合50家单位成立…联盟") is a new institution, not a partner; it is a partner only inside a
+cooperation construction ("与洛阳国际传播联盟签署", "由…联盟承办"). The center itself is never
+its own partner.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+from spacy.tokens import Doc, Token
+
+from monitor.events import orgs
+
+logger = logging.getLogger(__name__)
+
+def _words(*lines: str) -> frozenset[str]:
+    return frozenset(word for line in lines for word in line.split())
+
+
+def _any(*lines: str) -> str:
+    """A regex alternation of the space-separated words (or regex pieces) of `lines`."""
+    return "|".join(word for line in lines for word in line.split())
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_CLAUSE_END = frozenset("，。；！？：,;!?:\n")
+_CLAUSE_END_RE = re.compile(r"[，。；！？,;!?\n]")
+_LIST_SEPS = _words("、 和 及 以及 与 同 跟 暨")
+_AGREE_PREPS = _words("与 和 同 跟")
+_VERB_OBJECT = _words("联合 携手 联手 牵手 联袂 签约 依托")
+_SUBJECT_TOO = _words("联合 携手 联手 牵手 联袂")
+_JOINT = _words("联合 共同 携手 一起 一道")
+_ADVERBS = _words(
+    "分别 还 也 并 正式 同时 共同 已 已经 将 现场 首先 当天 一起 一道 联合 携手 具体 统一 全面 直接 主要",
+    "率先 积极 又 再次 正在 此前",
+)
+# Words between a list and its verb: 三方共同打造, 等4家单位联合主办.
+_LIST_TAIL = _words("等 双方 三方 四方 多方 各方 家 所 个 余 多 单位 高校 院校 媒体 机构")
+_PERSON_FLAGS = frozenset({None, "n", "nr", "nrfg", "nrt", "b", "j", "nz", "ng"})
+_MAX_PEOPLE = 4
+_MAX_WINDOW = 40
+_MAX_ASIDE = 12
+_OPEN, _CLOSE = frozenset("（(［["), frozenset("）)］]")
+
+_BUILD = _any("打造 建设 成立 设立 组建 推出 创办 筹建 建立 发起 运营 主办 承办")
+_STRICT = _any(
+    "主导 主管 主办 承办 承建 协办 运营 运行 牵头 指导 支持 共建 发起 负责(?!人|同志) 联合主办 共同主办",
+    "参与(?:共建|建设|运营) 承担[^，。；,;]{0,4}?(?:运营|建设|承办)",
+    "为(?:中心|该中心|其)?提供[^，。；,;]{0,8}?(?:支持|指导)",
+)
+# Strong words make an agreement unless an attendance word comes first; weak ones (合作 as a noun)
+# only when no attendance or meeting word is in the clause ("就…合作进行座谈" is a meeting).
+_COOP_RE = re.compile(_any(
+    "签署 签订 签约 签下 达成 缔结 共建 结为 结成", f"(?:共同|联合|一起|一道)(?:{_BUILD})",
+))
+_WEAK_COOP_RE = re.compile(_any("合作 携手 联手 牵手 互换 交换 共享 互通"))
+_NOT_COOP_RE = re.compile(_any(
+    "出席 参加 参与 致辞 讲话 见证 揭牌 揭幕 启动 按下 授牌 颁发 观看 参观 调研 考察 主持 宣读 发言 莅临",
+    "与会 到场 来到 座谈 洽谈 会谈 会见 拜会 走访",
+))
+_STRICT_RE = re.compile(_STRICT)
+_BROAD_RE = re.compile(_any(_STRICT, _BUILD, "负责 管理 统筹 领导 监管 投资 出资 创建 授权 提供"))
+_JOINT_BUILD_RE = re.compile(f"(?:联合|共同|携手|一起|一道)(?:{_BUILD}|{_STRICT})")
+_ROLE_RE = re.compile(
+    r"(?:为|作为|成为|是)[^，。；,;]{0,10}?"
+    r"(?:(?:指导|主办|承办|协办|支持|合作|共建|运营|联办|签约)(?:单位|高校|院校|媒体|机构)|合作伙伴|合作方)"
+)
+# A list whose members sign: 三所高校的代表上台签约, 作为共建单位现场签约.
+_SIGN_RE = re.compile(
+    "(?:[等一二三四五六七八九十两几\\d余多家所个]|"
+    + _any("高校 院校 单位 媒体 机构 的 代表 负责人 现场 上台 当场 共同 分别 正式 进行 双方 三方 各方")
+    + ")*(?:签约|签署|签订|签下|结对)"
+)
+_LABEL_RE = re.compile(
+    r"(?:指导|主办|承办|协办|支持|合作|共建|运营|联办|出品|签约)的?(?:单位|机构|方|伙伴|高校|院校)"
+    r"\s*(?:[：:]|为|是|包括|有)"
+)
+_AS_ROLE_RE = re.compile(r"作为[^，。；,;]{0,8}?(?:单位|伙伴|合作方)[，,]")
+_SUPPORT_RE = re.compile(r"的[^，。；,;]{0,8}?(?:支持|指导|帮助)下")
+
+
+def find_partners(text: str, start: int, end: int, center: str) -> tuple[str, ...]:
+    """Partner organizations of the event whose sentences are text[start:end].
+
+    Names are written as in `text`, in order of appearance, without duplicates and never `center`."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"find_partners: scope [{start}, {end}) lies outside a text of length {len(text)}")
+    scope = text[start:end]
+    doc = orgs.parse(scope)
+    found: set[int] = set()
+    for sentence in _sentences(doc):
+        found |= _partners_in(sentence)
+    names: list[str] = []
+    for i in sorted(found):
+        name = scope[doc[i].idx : doc[i].idx + len(doc[i].text)]
+        if name not in names and not _is_center(name, center):
+            names.append(name)
+    logger.debug("partners in [%d, %d): %s", start, end, names)
+    return tuple(names)
+
+
+def _is_center(name: str, center: str) -> bool:
+    """True when `name` is the center (or a shorter or longer way of writing it)."""
+    if not center:
+        return False
+    return name == center or name.endswith(center) or (len(name) >= 4 and center.endswith(name))
+
+
+def _sentences(doc: Doc) -> Iterator[list[Token]]:
+    """The tokens of each sentence of `doc` (split at 。！？； and line breaks)."""
+    sentence: list[Token] = []
+    for tok in doc:
+        sentence.append(tok)
+        if _SENTENCE_END.search(tok.text):
+            yield sentence
+            sentence = []
+    if sentence:
+        yield sentence
+
+
+def _partners_in(toks: list[Token]) -> set[int]:
+    """Doc indices of the ORG tokens of one sentence that stand in a cooperation construction."""
+    found: set[int] = set()
+    for rule in (_agreements, _verb_objects, _led_by, _bare_roles, _labels, _support):
+        found |= rule(toks)
+    return found
+
+
+def _is_org(tok: Token) -> bool:
+    return tok.ent_type_ == orgs.LABEL
+
+
+def _rest(toks: list[Token], k: int, limit: int = _MAX_WINDOW) -> str:
+    """The sentence text from token k on (at most `limit` characters)."""
+    if k >= len(toks):
+        return ""
+    doc = toks[0].doc
+    return doc.text[toks[k].idx : min(toks[-1].idx + len(toks[-1].text), toks[k].idx + limit)]
+
+
+def _clause(toks: list[Token], k: int) -> str:
+    """The text from token k to the end of its clause (，。；：)."""
+    parts: list[str] = []
+    for tok in toks[k:]:
+        if tok.text in _CLAUSE_END or sum(map(len, parts)) > _MAX_WINDOW:
+            break
+        parts.append(tok.text)
+    return "".join(parts)
+
+
+def _is_person_word(tok: Token) -> bool:
+    """A title or a person's name standing after an organization (副总编辑, 李四)."""
+    if _is_org(tok) or tok.is_punct or not tok.text.isalnum() or tok.text in _LIST_SEPS:
+        return False
+    if _COOP_RE.search(tok.text) or _NOT_COOP_RE.search(tok.text) or _BROAD_RE.match(tok.text):
+        return False
+    return tok.text not in _ADVERBS and orgs.word_flag(tok.text) in _PERSON_FLAGS
+
+
+def _skip(toks: list[Token], k: int, words: frozenset[str], people: bool = False) -> int:
+    """Index of the first token from k on that is no word of `words` (nor, with `people`, a title or name)."""
+    start = k
+    while k < len(toks) and (toks[k].text in words or (people and _is_person_word(toks[k]))):
+        if k - start >= _MAX_PEOPLE + 2:
+            return start
+        k += 1
+    return k
+
+
+def _org_list(toks: list[Token], k: int, people: bool = False) -> tuple[list[int], int]:
+    """The ORGs of a co-ordinated list starting at token k, and the index just after the list.
+
+    An aside in brackets after a name is read with it: 海南广播电视总台（集团）, A集团（B电视台）."""
+    found: list[int] = []
+    while k < len(toks) and _is_org(toks[k]):
+        found.append(toks[k].i)
+        inside, k = _aside(toks, k + 1)
+        found += inside
+        after = _skip(toks, k, frozenset(), people) if people else k
+        if after + 1 < len(toks) and toks[after].text in _LIST_SEPS and _is_org(toks[after + 1]):
+            k = after + 1
+            continue
+        return found, k
+    return found, k
+
+
+def _aside(toks: list[Token], k: int) -> tuple[list[int], int]:
+    """The ORGs inside a bracketed aside starting at token k, and the index after it (k if none)."""
+    if k >= len(toks) or toks[k].text not in _OPEN:
+        return [], k
+    for j in range(k + 1, min(len(toks), k + _MAX_ASIDE)):
+        if toks[j].text in _CLOSE:
+            return [t.i for t in toks[k + 1 : j] if _is_org(t)], j + 1
+    return [], k
+
+
+def _org_list_before(toks: list[Token], k: int) -> list[int]:
+    """The ORGs of a co-ordinated list ending just before token k (adverbs, titles and names skipped)."""
+    j = k - 1
+    hops = 0
+    while j >= 0 and not _is_org(toks[j]) and (toks[j].text in _ADVERBS or _is_person_word(toks[j])):
+        j, hops = j - 1, hops + 1
+        if hops > _MAX_PEOPLE + 2:
+            return []
+    found: list[int] = []
+    while j >= 0 and _is_org(toks[j]):
+        found.append(toks[j].i)
+        if j >= 2 and toks[j - 1].text in _LIST_SEPS and _is_org(toks[j - 2]):
+            j -= 2
+            continue
+        break
+    return found
+
+
+def _agreements(toks: list[Token]) -> set[int]:
+    """与 + ORGs + … 签署 / 合作 …: the ORGs after 与, the ORGs before it, and ORGs listed in between."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if tok.text not in _AGREE_PREPS:
+            continue
+        listed, after = _org_list(toks, k + 1, people=True)
+        before = _org_list_before(toks, k)
+        if not (listed or before):
+            continue
+        at = _agreement_at(_clause(toks, after))
+        if at is not None:
+            found |= {*listed, *before, *_listed_in_window(toks, after, at)}
+    return found
+
+
+def _agreement_at(clause: str) -> int | None:
+    """Where the cooperation word of an agreement clause starts, or None when the clause is no agreement."""
+    strong, weak, stop = _COOP_RE.search(clause), _WEAK_COOP_RE.search(clause), _NOT_COOP_RE.search(clause)
+    if strong and (stop is None or strong.start() < stop.start()):
+        return strong.start()
+    return weak.start() if weak and stop is None else None
+
+
+def _listed_in_window(toks: list[Token], k: int, chars: int) -> set[int]:
+    """ORGs within the first `chars` characters after token k that follow a list separator (、郑州大学)."""
+    found: set[int] = set()
+    limit = toks[k].idx + chars if k < len(toks) else 0
+    for j in range(k + 1, len(toks)):
+        if toks[j].idx >= limit:
+            break
+        if _is_org(toks[j]) and toks[j - 1].text in _LIST_SEPS:
+            found.add(toks[j].i)
+    return found
+
+
+def _verb_objects(toks: list[Token]) -> set[int]:
+    """联合 / 携手 / 签约 / 依托 + ORGs, and the ORGs just before 联合 / 携手."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if tok.text not in _VERB_OBJECT:
+            continue
+        listed, _ = _org_list(toks, k + 1)
+        if listed:
+            found |= set(listed)
+            if tok.text in _SUBJECT_TOO:
+                found |= set(_org_list_before(toks, k))
+    return found
+
+
+def _led_by(toks: list[Token]) -> set[int]:
+    """由 + ORGs + 主导 / 运营 / 建设 …, chained: 由A主导、B运营."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if tok.text != "由":
+            continue
+        listed, after = _org_list(toks, k + 1)
+        while listed:
+            verb = _skip(toks, after, _ADVERBS)
+            if not _BROAD_RE.match(_rest(toks, verb)):
+                break
+            found |= set(listed)
+            nxt = _skip(toks, verb + 1, frozenset("、，,及和并"))
+            listed, after = _org_list(toks, nxt) if nxt < len(toks) else ([], nxt)
+    return found
+
+
+def _bare_roles(toks: list[Token]) -> set[int]:
+    """ORGs + 主导 / 承办 / 指导 …, ORGs + 联合 / 共同 + 打造 …, ORGs + 为 … 指导单位 / 合作伙伴."""
+    found: set[int] = set()
+    k = 0
+    while k < len(toks):
+        listed, after = _org_list(toks, k)
+        if not listed:
+            k += 1
+            continue
+        if _in_role(toks, after):
+            found |= set(listed)
+        k = after
+    return found
+
+
+def _in_role(toks: list[Token], after: int) -> bool:
+    """Does what follows a list (from token `after`) give its members a role (主导, 联合打造, 为…单位)?"""
+    tail = _skip_tail(toks, after)
+    verb = _rest(toks, _skip(toks, tail, _ADVERBS - _JOINT))
+    if _STRICT_RE.match(verb) or _JOINT_BUILD_RE.match(verb):
+        return True
+    return bool(_SIGN_RE.match(_rest(toks, after)) or _ROLE_RE.match(_rest(toks, tail)))
+
+
+def _skip_tail(toks: list[Token], k: int) -> int:
+    """Index of the first token from k on that is not part of a list's tail (等4家单位, 三方)."""
+    start = k
+    while k < len(toks) and k - start < _MAX_PEOPLE and (toks[k].text in _LIST_TAIL or toks[k].like_num):
+        k += 1
+    return k
+
+
+def _labels(toks: list[Token]) -> set[int]:
+    """指导单位：ORGs；主办单位：ORGs … (up to the end of the clause or the next label), and
+    作为合作单位，ORGs …"""
+    if not toks:
+        return set()
+    begin = toks[0].idx
+    text = toks[0].doc.text[begin : toks[-1].idx + len(toks[-1].text)]
+    found: set[int] = set()
+    labels = list(_LABEL_RE.finditer(text))
+    for n, label in enumerate(labels):
+        stop = labels[n + 1].start() if n + 1 < len(labels) else len(text)
+        clause_end = _CLAUSE_END_RE.search(text, label.end())
+        stop = min(stop, clause_end.start() if clause_end else stop)
+        found |= {t.i for t in toks if _is_org(t) and label.end() <= t.idx - begin < stop}
+    for role in _AS_ROLE_RE.finditer(text):
+        after = [k for k, t in enumerate(toks) if t.idx - begin >= role.end()]
+        found |= set(_org_list(toks, after[0])[0]) if after else set()
+    return found
+
+
+def _support(toks: list[Token]) -> set[int]:
+    """在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if tok.text != "在":
+            continue
+        listed, after = _org_list(toks, k + 1)
+        if listed and _SUPPORT_RE.match(_rest(toks, after)):
+            found |= set(listed)
+    return found

@@ -1,0 +1,1 @@
+"""review: the queue of launches for analysts (list, show, decide), reading only the store."""

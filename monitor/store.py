@@ -1,0 +1,332 @@
+"""store: the SQLite database that is the monitor's whole state.
+
+WAL mode, a busy timeout, every write in a short transaction, writes idempotent (articles keyed by
+canonical URL and content hash), the schema versioned with ordered migrations (PRAGMA user_version).
+Raw page bytes are kept zlib-compressed so that evidence survives an outlet deleting the page and a
+better extractor can re-run without re-crawling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from monitor.errors import StoreError
+from monitor.models import Article, Event, Hit, Validators
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = "monitor.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE url_state (
+            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, error TEXT,
+            fetched_at TEXT NOT NULL);
+        CREATE TABLE sources (
+            url TEXT PRIMARY KEY, outlet TEXT NOT NULL, kind TEXT NOT NULL, status TEXT,
+            error TEXT, items INTEGER, final_url TEXT, permanent_redirect INTEGER DEFAULT 0,
+            last_attempt TEXT, last_success TEXT, consecutive_failures INTEGER DEFAULT 0);
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, fetched_url TEXT, outlet TEXT,
+            outlet_level TEXT, outlet_province TEXT, source_url TEXT, title TEXT, published TEXT,
+            text TEXT NOT NULL, content_hash TEXT NOT NULL, raw BLOB, raw_encoding TEXT,
+            fetched_at TEXT NOT NULL, lexicon_version TEXT, matched INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE TABLE hits (
+            article_id INTEGER NOT NULL REFERENCES articles(id), term TEXT NOT NULL,
+            canonical TEXT NOT NULL, category TEXT NOT NULL, start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL, lexicon_version TEXT NOT NULL,
+            PRIMARY KEY (article_id, start, term));
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY, center_key TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+            center TEXT NOT NULL, place TEXT, province TEXT, level TEXT, code TEXT, date TEXT,
+            partners TEXT NOT NULL DEFAULT '[]', confidence REAL, status TEXT NOT NULL DEFAULT 'new',
+            reviewer TEXT, note TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id),
+            item_id INTEGER REFERENCES items(id), type TEXT NOT NULL, center TEXT NOT NULL,
+            center_key TEXT NOT NULL, place TEXT, province TEXT, level TEXT, code TEXT, date TEXT,
+            partners TEXT NOT NULL DEFAULT '[]', confidence REAL NOT NULL, evidence TEXT NOT NULL,
+            lexicon_version TEXT, UNIQUE (article_id, center_key));
+        CREATE INDEX events_item ON events(item_id);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
+            reviewer TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL, before TEXT,
+            after TEXT, reason TEXT);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL,
+            counts TEXT);
+        CREATE TABLE failures (
+            id INTEGER PRIMARY KEY, run_id INTEGER, outlet TEXT, url TEXT NOT NULL,
+            reason TEXT NOT NULL, at TEXT NOT NULL);
+        """
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """An article as stored, for rescans and lexicon tests."""
+
+    id: int
+    url: str
+    title: str | None
+    text: str
+    published: str | None
+    outlet: str | None
+    outlet_province: str | None
+
+
+class Store:
+    """The database: open it with Store.open(path); every method is one short transaction."""
+
+    def __init__(self, db: sqlite_utils.Database, path: str) -> None:
+        self.db = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        target = Path(path)
+        if target.is_dir():
+            raise StoreError(f"{target}: is a folder; --db / MONITOR_DB must name a database file")
+        if not target.parent.exists():
+            raise StoreError(f"{target}: folder {target.parent} does not exist; create it or choose another --db")
+        try:
+            conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{target}: not a usable SQLite database ({exc}); choose another --db") from exc
+        store = cls(sqlite_utils.Database(conn), str(target))
+        store.migrate()
+        return store
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: schema version {version} is newer than this monitor "
+                             f"({SCHEMA_VERSION}); upgrade monitor")
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                migration(self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+            log.info("database %s migrated to schema %d", self.path, number)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- fetch state ------------------------------------------------------------------------------
+
+    def validators(self, url: str) -> Validators | None:
+        row = self.db.execute("SELECT etag, last_modified FROM url_state WHERE url = ?", [url]).fetchone()
+        return Validators(row[0], row[1]) if row and (row[0] or row[1]) else None
+
+    def remember_url(self, url: str, status: int | None, error: str | None,
+                     etag: str | None = None, last_modified: str | None = None) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO url_state (url, etag, last_modified, status, error, fetched_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                "etag = COALESCE(excluded.etag, etag), last_modified = COALESCE(excluded.last_modified, "
+                "last_modified), status = excluded.status, error = excluded.error, fetched_at = excluded.fetched_at",
+                [url, etag, last_modified, status, error, now()])
+
+    def known_article_urls(self, urls: list[str]) -> set[str]:
+        """Those of `urls` already fetched as articles (by fetched or canonical URL)."""
+        known: set[str] = set()
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for (url,) in self.db.execute(
+                f"SELECT url FROM articles WHERE url IN ({marks}) UNION "
+                f"SELECT fetched_url FROM articles WHERE fetched_url IN ({marks})", chunk + chunk):
+                known.add(url)
+        return known
+
+    def record_source(self, url: str, outlet: str, kind: str, error: str | None, items: int | None,
+                      final_url: str | None = None, permanent_redirect: bool = False) -> None:
+        stamp = now()
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO sources (url, outlet, kind, status, error, items, final_url, permanent_redirect, "
+                "last_attempt, last_success, consecutive_failures) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                "ON CONFLICT(url) DO UPDATE SET outlet=excluded.outlet, kind=excluded.kind, "
+                "status=excluded.status, error=excluded.error, items=COALESCE(excluded.items, items), "
+                "final_url=excluded.final_url, permanent_redirect=excluded.permanent_redirect, "
+                "last_attempt=excluded.last_attempt, "
+                "last_success=COALESCE(excluded.last_success, last_success), "
+                "consecutive_failures=CASE WHEN excluded.error IS NULL THEN 0 ELSE consecutive_failures + 1 END",
+                [url, outlet, kind, "ok" if error is None else "failed", error, items, final_url,
+                 int(permanent_redirect), stamp, stamp if error is None else None, 0 if error is None else 1])
+
+    def record_failure(self, run_id: int | None, outlet: str | None, url: str, reason: str) -> None:
+        with self.transaction():
+            self.db.table("failures").insert({"run_id": run_id, "outlet": outlet, "url": url, "reason": reason,
+                                        "at": now()})
+
+    # -- runs ---------------------------------------------------------------------------------------
+
+    def start_run(self) -> int:
+        with self.transaction():
+            cursor = self.db.execute("INSERT INTO runs (started, status) VALUES (?, 'running')", [now()])
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE runs SET ended = ?, status = ?, counts = ? WHERE id = ?",
+                            [now(), status, json.dumps(counts), run_id])
+
+    # -- articles, hits, events ---------------------------------------------------------------------
+
+    def save_article(self, article: Article, *, outlet: str | None, outlet_level: str | None,
+                     outlet_province: str | None, source_url: str | None, raw: bytes | None,
+                     raw_encoding: str | None, lexicon_version: str, hits: list[Hit],
+                     events: list[Event], center_key: Callable[[Event], str]) -> tuple[int, int]:
+        """Store one article with its hits and events in one transaction.
+
+        Returns (article id, number of new queue items). Idempotent: the same canonical URL with the
+        same content changes nothing; new content replaces the old hits and events.
+        """
+        url = article.canonical_url or article.url
+        digest = content_hash(article.text)
+        with self.transaction():
+            row = self.db.execute("SELECT id, content_hash FROM articles WHERE url = ?", [url]).fetchone()
+            if row and row[1] == digest:
+                return int(row[0]), 0
+            record = {
+                "url": url, "fetched_url": article.fetched_url or article.url, "outlet": outlet,
+                "outlet_level": outlet_level, "outlet_province": outlet_province, "source_url": source_url,
+                "title": article.title, "published": article.published.isoformat() if article.published else None,
+                "text": article.text, "content_hash": digest,
+                "raw": zlib.compress(raw, 6) if raw is not None else None, "raw_encoding": raw_encoding,
+                "fetched_at": now(), "lexicon_version": lexicon_version, "matched": int(bool(hits)),
+            }
+            if row:
+                article_id = int(row[0])
+                self.db.table("articles").update(article_id, record)
+            else:
+                article_id = int(self.db.table("articles").insert(record).last_pk or 0)
+            new_items = self._replace_analysis(article_id, lexicon_version, hits, events, center_key)
+        return article_id, new_items
+
+    def replace_analysis(self, article_id: int, lexicon_version: str, hits: list[Hit], events: list[Event],
+                         center_key: Callable[[Event], str]) -> int:
+        """Rescan: new hits and events for a stored article. Returns the number of new items."""
+        with self.transaction():
+            self.db.execute("UPDATE articles SET lexicon_version = ?, matched = ? WHERE id = ?",
+                            [lexicon_version, int(bool(hits)), article_id])
+            return self._replace_analysis(article_id, lexicon_version, hits, events, center_key)
+
+    def _replace_analysis(self, article_id: int, lexicon_version: str, hits: list[Hit], events: list[Event],
+                          center_key: Callable[[Event], str]) -> int:
+        self.db.execute("DELETE FROM hits WHERE article_id = ?", [article_id])
+        self.db.execute("DELETE FROM events WHERE article_id = ?", [article_id])
+        self.db.table("hits").insert_all(
+            ({"article_id": article_id, "term": h.term, "canonical": h.canonical, "category": h.category,
+              "start": h.start, "end": h.end, "lexicon_version": lexicon_version} for h in hits),
+            pk=("article_id", "start", "term"), replace=True)
+        new_items = 0
+        for event in events:
+            key = center_key(event)
+            item_id, created = self._item_for(key, event)
+            new_items += int(created)
+            self.db.table("events").insert({
+                "article_id": article_id, "item_id": item_id, "type": event.type, "center": event.center,
+                "center_key": key, **_place_columns(event), "date": event.date,
+                "partners": json.dumps(list(event.partners), ensure_ascii=False),
+                "confidence": event.confidence, "evidence": event.evidence, "lexicon_version": lexicon_version,
+            }, replace=True)
+        return new_items
+
+    def _item_for(self, key: str, event: Event) -> tuple[int, bool]:
+        """The queue item of a center: an existing one (any status) or a new one."""
+        row = self.db.execute("SELECT id, confidence FROM items WHERE center_key = ?", [key]).fetchone()
+        if row:
+            if event.confidence > (row[1] or 0):
+                self.db.execute("UPDATE items SET confidence = ? WHERE id = ?", [event.confidence, row[0]])
+            return int(row[0]), False
+        stamp = now()
+        cursor = self.db.execute(
+            "INSERT INTO items (center_key, type, center, place, province, level, code, date, partners, "
+            "confidence, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?, 'new', ?, ?)",
+            [key, event.type, event.center, *_place_columns(event).values(), event.date,
+             json.dumps(list(event.partners), ensure_ascii=False), event.confidence, stamp, stamp])
+        return int(cursor.lastrowid or 0), True
+
+    def stored_articles(self, only_matching: str | None = None) -> Iterator[StoredArticle]:
+        """Every stored article (streamed), optionally only those whose text contains a string."""
+        sql = "SELECT id, url, title, text, published, outlet, outlet_province FROM articles"
+        params: list[Any] = []
+        if only_matching:
+            sql += " WHERE instr(text, ?) > 0"
+            params.append(only_matching)
+        for row in self.db.execute(sql + " ORDER BY id", params):
+            yield StoredArticle(*row)
+
+    def update_text(self, article_id: int, text: str, title: str | None) -> None:
+        """A re-extracted text replaces the stored one (the raw page stays as it was)."""
+        with self.transaction():
+            self.db.execute("UPDATE articles SET text = ?, title = ?, content_hash = ? WHERE id = ?",
+                            [text, title, content_hash(text), article_id])
+
+    def raw_page(self, article_id: int) -> bytes | None:
+        row = self.db.execute("SELECT raw FROM articles WHERE id = ?", [article_id]).fetchone()
+        return zlib.decompress(row[0]) if row and row[0] is not None else None
+
+    def drop_orphan_items(self) -> int:
+        """Remove new items left without any mention (after a rescan); reviewed items stay."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "DELETE FROM items WHERE status = 'new' AND id NOT IN "
+                "(SELECT item_id FROM events WHERE item_id IS NOT NULL) "
+                "AND id NOT IN (SELECT item_id FROM decisions)")
+            return cursor.rowcount
+
+    def count(self, table: str, where: str = "", params: list[Any] | None = None) -> int:
+        return int(self.db.execute(f"SELECT count(*) FROM [{table}] {where}", params or []).fetchone()[0])
+
+
+def _place_columns(event: Event) -> dict[str, str | None]:
+    place = event.place
+    return {"place": place.name if place else None, "province": place.province if place else None,
+            "level": place.level if place else None, "code": place.code if place else None}

@@ -1,0 +1,89 @@
+"""normalize: a simplified-script, half-width copy of a text for matching, and its sentences.
+
+OpenCC's t2s conversion and width folding both map one character to one character for the
+characters that matter here, so the copy usually has the length of the original and offsets are
+the identity. When a conversion changes the length (rare phrase conversions), the copy is built
+character by character and an offset map is kept, so offsets can always be mapped back.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import opencc
+
+from monitor.models import NormalizedText, Sentence
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』\"')）]*|\n+")
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+# Chinese punctuation that must stay full-width (sentence logic relies on it).
+for _keep in "，。！？；：（）":
+    _FULLWIDTH.pop(ord(_keep), None)
+
+
+@functools.cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified script (OpenCC t2s)."""
+    return str(_converter().convert(text))
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII letters and digits to half-width; Chinese punctuation kept."""
+    return text.translate(_FULLWIDTH)
+
+
+def normalize(original: str) -> NormalizedText:
+    """The matching copy of `original`: simplified script, half-width, with sentence bounds."""
+    folded = fold_width(unicodedata.normalize("NFC", original))
+    simplified = to_simplified(folded)
+    offsets: tuple[int, ...] | None = None
+    if len(simplified) != len(original):
+        simplified, offsets = _convert_per_char(folded)
+    return NormalizedText(original, simplified, offsets, split_sentences(simplified))
+
+
+def _convert_per_char(folded: str) -> tuple[str, tuple[int, ...]]:
+    chars: list[str] = []
+    offsets: list[int] = []
+    conv = _converter()
+    for index, char in enumerate(folded):
+        converted = str(conv.convert(char))
+        chars.append(converted)
+        offsets.extend([index] * len(converted))
+    return "".join(chars), tuple(offsets)
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    """Sentence spans: a sentence ends at 。！？；, at a newline, or at the end of the text."""
+    spans: list[Sentence] = []
+    start = 0
+    for end_match in _SENTENCE_END.finditer(text):
+        end = end_match.end()
+        if text[start:end].strip():
+            spans.append(Sentence(start, end))
+        start = end
+    if text[start:].strip():
+        spans.append(Sentence(start, len(text)))
+    return tuple(spans)
+
+
+def sentence_at(sentences: tuple[Sentence, ...], offset: int) -> Sentence | None:
+    """The sentence that holds `offset`."""
+    for sentence in sentences:
+        if sentence.start <= offset < sentence.end:
+            return sentence
+    return None
+
+
+def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
+    """The paragraph (text between newlines) that holds `offset`."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return start, len(text) if end < 0 else end

@@ -1,0 +1,59 @@
+from pathlib import Path
+
+import jieba
+import pytest
+
+from monitor.errors import LexiconError
+from monitor.lexicon import LexiconMatcher, load_lexicon, register_with_jieba
+from monitor.text import normalize
+
+
+def test_project_lexicon_loads_with_every_domain_term() -> None:
+    lexicon = load_lexicon()
+    forms = {form for term in lexicon.terms for form in term.forms}
+    for needed in ("国际传播中心", "国际传媒中心", "揭牌", "成立", "正式成立", "挂牌", "启动", "授牌", "上线",
+                   "成立仪式", "揭牌仪式"):
+        assert needed in forms, needed
+    assert {"center", "trigger", "negative"} <= set(lexicon.categories())
+    assert len(lexicon.version) == 12
+
+
+def test_hits_carry_offsets_of_the_original_traditional_text() -> None:
+    matcher = LexiconMatcher(load_lexicon())
+    original = "洛陽國際傳播中心今日揭牌"
+    hits = matcher.scan(normalize(original))
+    center = next(h for h in hits if h.category == "center")
+    assert original[center.start:center.end] == "國際傳播中心"
+    assert any(h.canonical == "揭牌" for h in hits)
+
+
+def test_article_without_terms_has_no_hits() -> None:
+    matcher = LexiconMatcher(load_lexicon())
+    assert matcher.scan(normalize("今年全省小麦喜获丰收，农民收入持续增长。")) == []
+
+
+def test_jieba_keeps_terms_whole() -> None:
+    register_with_jieba(load_lexicon().terms)
+    assert "国际传播中心" in jieba.lcut("洛阳国际传播中心揭牌")
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "x.toml").write_text(text, "utf-8")
+    return tmp_path
+
+
+def test_missing_term_names_file_and_line(tmp_path: Path) -> None:
+    folder = _write(tmp_path, 'category = "center"\n\n[[terms]]\nnote = "no term"\n')
+    with pytest.raises(LexiconError, match=r"x\.toml:3: key 'term'"):
+        load_lexicon(folder)
+
+
+def test_bad_toml_names_file(tmp_path: Path) -> None:
+    folder = _write(tmp_path, 'category = "center"\n[[terms]\n')
+    with pytest.raises(LexiconError, match=r"x\.toml: invalid TOML"):
+        load_lexicon(folder)
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(LexiconError, match="no lexicon files"):
+        load_lexicon(tmp_path)

@@ -1,0 +1,145 @@
+"""Partner organizations of launch events (monitor.events.partners) and organization spans
+(monitor.events.orgs). Cases live in tests/data/partners/: constructions.tsv (one per construction and
+per kind of non-partner, each must come out exactly), realistic.tsv (scored together against a pinned
+minimum precision and recall) and a three-paragraph launch report with its expectation beside it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from monitor.events.orgs import organization_spans, pipeline
+from monitor.events.partners import find_partners
+
+DATA = Path(__file__).parent / "data" / "partners"
+# Pinned minimum scores on realistic.tsv; raise them when the rules get better, never lower them silently.
+MIN_PRECISION = 0.95
+MIN_RECALL = 0.95
+
+
+def _rows(name: str) -> list[list[str]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def _names(joined: str) -> tuple[str, ...]:
+    return tuple(name for name in joined.split("|") if name)
+
+
+def _partners(text: str, center: str) -> tuple[str, ...]:
+    return find_partners(text, 0, len(text), center)
+
+
+def _orgs(text: str) -> list[str]:
+    return [text[start:end] for start, end, _ in organization_spans(text)]
+
+
+CONSTRUCTIONS = _rows("constructions.tsv")
+
+
+@pytest.mark.parametrize(("text", "expected", "center"), [row[1:] for row in CONSTRUCTIONS],
+                         ids=[row[0] for row in CONSTRUCTIONS])
+def test_construction(text: str, expected: str, center: str) -> None:
+    assert _partners(text, center) == _names(expected)
+
+
+def test_realistic_sentences_reach_the_pinned_precision_and_recall() -> None:
+    true_pos = false_pos = false_neg = 0
+    misses = []
+    for text, expected, center in _rows("realistic.tsv"):
+        got, want = set(_partners(text, center)), set(_names(expected))
+        true_pos += len(got & want)
+        false_pos += len(got - want)
+        false_neg += len(want - got)
+        if got != want:
+            misses.append((text, sorted(got), sorted(want)))
+    precision = true_pos / (true_pos + false_pos)
+    recall = true_pos / (true_pos + false_neg)
+    assert precision >= MIN_PRECISION and recall >= MIN_RECALL, (precision, recall, misses)
+    assert true_pos >= 200  # the set stays big enough to mean something
+
+
+def test_three_paragraph_report_gives_only_the_agreement_partners() -> None:
+    text = (DATA / "report_luoyang.txt").read_text(encoding="utf-8")
+    expected = json.loads((DATA / "report_luoyang.json").read_text(encoding="utf-8"))
+    got = _partners(text, expected["center"])
+    assert got == tuple(expected["partners"])
+    assert not set(got) & set(expected["not_partners"])
+    assert all(not name.endswith(("副部长", "社长")) for name in got)
+
+
+def test_scope_is_respected_and_names_come_from_the_scope() -> None:
+    text = (DATA / "report_luoyang.txt").read_text(encoding="utf-8")
+    first, second = text.index("本报讯"), text.index("据介绍")
+    assert find_partners(text, first, second, "洛阳国际传播中心") == ()
+    third = text.index("会上还同时")
+    got = find_partners(text, second, third, "洛阳国际传播中心")
+    assert got[:2] == ("洛阳市委宣传部", "洛阳日报社")
+    assert all(name in text[second:third] for name in got)
+
+
+def test_partners_are_deduplicated_in_order_of_first_appearance() -> None:
+    text = "中心与郑州大学签署合作协议，随后又与河南大学、郑州大学签约。郑州大学还将与中心共建实践基地。"
+    assert _partners(text, "洛阳国际传播中心") == ("郑州大学", "河南大学")
+
+
+def test_center_is_never_its_own_partner_however_written() -> None:
+    text = "洛阳国际传播中心与中国日报社签署协议，由河南洛阳国际传播中心运营，并联合国际传播中心共建。"
+    assert _partners(text, "洛阳国际传播中心") == ("中国日报社",)
+
+
+def test_names_are_written_as_in_the_text_including_traditional_script() -> None:
+    text = "會上，泉州國際傳播中心與華僑大學、泉州師範學院簽署戰略合作協議。"
+    assert _partners(text, "泉州國際傳播中心") == ("華僑大學", "泉州師範學院")
+
+
+def test_people_titles_and_places_alone_are_never_partners() -> None:
+    text = "固原市与中国日报社签署战略合作协议，张三与李四签约，党委书记与副部长签署协议。"
+    assert _partners(text, "固原国际传播中心") == ("中国日报社",)
+
+
+def test_scope_outside_the_text_is_an_error() -> None:
+    with pytest.raises(ValueError, match="outside"):
+        find_partners("与中国日报社签约", 3, 99, "洛阳国际传播中心")
+
+
+def test_empty_scope_has_no_partners() -> None:
+    assert find_partners("与中国日报社签约", 2, 2, "洛阳国际传播中心") == ()
+
+
+# organization_spans
+
+
+def test_organization_spans_cover_suffixes_that_jieba_cuts_apart() -> None:
+    text = "与中国日报社签约，由县委宣传部主导、县融媒体中心运营，携手中国外文局和市委网信办。"
+    assert _orgs(text) == ["中国日报社", "县委宣传部", "县融媒体中心", "中国外文局", "市委网信办"]
+
+
+def test_organization_spans_keep_the_longest_name() -> None:
+    text = "中国新闻社河南分社、郑州大学新闻与传播学院、河南省文化和旅游厅、腾讯科技（深圳）有限公司"
+    assert _orgs(text) == ["中国新闻社河南分社", "郑州大学新闻与传播学院", "河南省文化和旅游厅", "腾讯科技（深圳）有限公司"]
+
+
+def test_organization_spans_stop_at_prepositions_verbs_and_time_words() -> None:
+    text = "3月18日上午洛阳日报社与郑州大学签约，该中心在河南日报报业集团揭牌，携手新华社河南分社。"
+    assert _orgs(text) == ["洛阳日报社", "郑州大学", "河南日报报业集团", "新华社河南分社"]
+
+
+def test_organization_spans_reject_words_that_only_end_like_an_org() -> None:
+    text = "大学生们走进展厅，形成新格局；该中心与全部干部参观了各县融媒体中心。"
+    assert _orgs(text) == []
+
+
+def test_organization_spans_are_offsets_into_the_original_text() -> None:
+    text = "記者 張三\n  洛陽日報社與鄭州大學簽約"
+    spans = organization_spans(text)
+    assert [(text[s:e], label) for s, e, label in spans] == [("洛陽日報社", "ORG"), ("鄭州大學", "ORG")]
+
+
+def test_the_pipeline_is_built_once_with_rule_components() -> None:
+    nlp = pipeline()
+    assert pipeline() is nlp
+    assert "entity_ruler" in nlp.pipe_names
+    assert "monitor_org_suffix_spans" in nlp.pipe_names

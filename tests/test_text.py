@@ -1,0 +1,25 @@
+from monitor.text import fold_width, normalize, sentence_at, split_sentences, to_simplified
+
+
+def test_traditional_becomes_simplified_with_same_offsets() -> None:
+    original = "靖安縣國際傳播中心在縣融媒體中心揭牌成立。"
+    normalized = normalize(original)
+    assert normalized.text == "靖安县国际传播中心在县融媒体中心揭牌成立。"
+    assert normalized.offsets is None
+    start = normalized.text.index("国际传播中心")
+    assert original[normalized.to_original(start):normalized.to_original(start) + 6] == "國際傳播中心"
+
+
+def test_full_width_digits_and_letters_fold_but_chinese_punctuation_stays() -> None:
+    assert fold_width("２０２４年ＡＢＣ，好。") == "2024年ABC，好。"
+
+
+def test_sentences_split_on_chinese_stops_and_newlines() -> None:
+    text = "第一句。第二句！\n第三句；第四句"
+    spans = split_sentences(text)
+    assert [text[s.start:s.end].strip() for s in spans] == ["第一句。", "第二句！", "第三句；", "第四句"]
+    assert sentence_at(spans, text.index("第三")) is not None
+
+
+def test_to_simplified_leaves_simplified_alone() -> None:
+    assert to_simplified("国际传播中心") == "国际传播中心"
