@@ -276,22 +276,34 @@ class Store:
                 "partners": json.dumps(list(event.partners), ensure_ascii=False),
                 "confidence": event.confidence, "evidence": event.evidence, "lexicon_version": lexicon_version,
             }, replace=True)
+            self._refresh_item(item_id)
         return new_items
 
     def _item_for(self, key: str, event: Event) -> tuple[int, bool]:
         """The queue item of a center: an existing one (any status) or a new one."""
-        row = self.db.execute("SELECT id, confidence FROM items WHERE center_key = ?", [key]).fetchone()
+        row = self.db.execute("SELECT id FROM items WHERE center_key = ?", [key]).fetchone()
         if row:
-            if event.confidence > (row[1] or 0):
-                self.db.execute("UPDATE items SET confidence = ? WHERE id = ?", [event.confidence, row[0]])
             return int(row[0]), False
         stamp = now()
-        cursor = self.db.execute(
-            "INSERT INTO items (center_key, type, center, place, province, level, code, date, partners, "
-            "confidence, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?, 'new', ?, ?)",
-            [key, event.type, event.center, *_place_columns(event).values(), event.date,
-             json.dumps(list(event.partners), ensure_ascii=False), event.confidence, stamp, stamp])
-        return int(cursor.lastrowid or 0), True
+        record = {"center_key": key, "type": event.type, "center": event.center, **_place_columns(event),
+                  "date": event.date, "partners": json.dumps(list(event.partners), ensure_ascii=False),
+                  "confidence": event.confidence, "status": "new", "created_at": stamp, "updated_at": stamp}
+        return int(self.db.table("items").insert(record).last_pk or 0), True
+
+    def _refresh_item(self, item_id: int) -> None:
+        """While nobody has reviewed it, an item shows the fields of its best-evidenced mention
+        (most confident, then most precise date, then most partners), whatever order copies came in."""
+        best = self.db.execute(
+            "SELECT e.type, e.center, e.place, e.province, e.level, e.code, e.date, e.partners, e.confidence "
+            "FROM events e JOIN articles a ON a.id = e.article_id WHERE e.item_id = ? "
+            "ORDER BY round(e.confidence, 3) DESC, length(COALESCE(e.date, '')) DESC, "
+            "length(e.partners) DESC, a.url LIMIT 1", [item_id]).fetchone()
+        if best is None:
+            return
+        self.db.execute(
+            "UPDATE items SET type=?, center=?, place=?, province=?, level=?, code=?, date=?, partners=?, "
+            "confidence=? WHERE id = ? AND status = 'new' AND id NOT IN (SELECT item_id FROM decisions)",
+            [*best, item_id])
 
     def stored_articles(self, only_matching: str | None = None) -> Iterator[StoredArticle]:
         """Every stored article (streamed), optionally only those whose text contains a string."""

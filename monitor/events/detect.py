@@ -64,17 +64,30 @@ def detect_events(url: str, title: str | None, normalized: NormalizedText, hits:
     """The events of one article; [] when it reports no launch or branch."""
     gaz = gazetteer or Gazetteer.default()
     text = normalized.text
+    province_hint = province_hint or dominant_province(text, gaz)
     triggers = [h for h in hits if h.category == "trigger"]
     candidates = [c for c in (_classify(text, normalized.sentences, center, triggers, gaz)
                               for center in _center_names(text, hits, gaz)) if c is not None]
     candidates = _drop_contained(candidates)
     names = {c.center.name for c in candidates}
-    best: dict[str, tuple[float, Event]] = {}
+    best: dict[str, tuple[tuple[float, int, int], Event]] = {}
     for c in candidates:
         event = _event(url, title, normalized, c, published, province_hint, gaz, len(names))
-        if event is not None and (c.center.name not in best or event.confidence > best[c.center.name][0]):
-            best[c.center.name] = (event.confidence, event)
+        if event is None:
+            continue
+        # Most confident first; then the more precise date; then the later sentence (body over headline).
+        rank = (round(event.confidence, 3), len(event.date or ""), c.sentence.start)
+        if c.center.name not in best or rank > best[c.center.name][0]:
+            best[c.center.name] = (rank, event)
     return sorted((e for _, e in best.values()), key=lambda e: text.find(e.center))
+
+
+def dominant_province(text: str, gaz: Gazetteer) -> str | None:
+    """The province the article names most often (through any of its places), if any."""
+    counts: dict[str, int] = {}
+    for mention in gaz.mentions(text):
+        counts[mention.place.province] = counts.get(mention.place.province, 0) + 1
+    return max(counts, key=lambda p: counts[p]) if counts else None
 
 
 def _center_names(text: str, hits: list[Hit], gaz: Gazetteer) -> list[CenterName]:
@@ -197,7 +210,7 @@ def _date_weight(date: str | None) -> float:
     """A ceremony day found in the text is evidence; a month or a bare year is weaker."""
     if date is None:
         return -0.05
-    return {10: 0.05, 7: 0.0}.get(len(date), -0.05)
+    return {10: 0.1, 7: 0.0}.get(len(date), -0.05)
 
 
 def _place(c: Candidate, text: str, context: str, province_hint: str | None, gaz: Gazetteer) -> Place | None:

@@ -126,10 +126,14 @@ def find_partners(text: str, start: int, end: int, center: str) -> tuple[str, ..
 
 
 def _is_center(name: str, center: str) -> bool:
-    """True when `name` is the center (or a shorter or longer way of writing it)."""
+    """True when `name` is the center, written longer, shorter or in the other script, or the parent
+    center of a branch (赣鄱国际传播中心 for 赣鄱国际传播中心葡萄牙工作站)."""
     if not center:
         return False
-    return name == center or name.endswith(center) or (len(name) >= 4 and center.endswith(name))
+    name, center = orgs.simplified(name), orgs.simplified(center)
+    if name == center or name.endswith(center) or (len(name) >= 4 and center.endswith(name)):
+        return True
+    return center.startswith(name) and name.endswith("中心")
 
 
 def _sentences(doc: Doc) -> Iterator[list[Token]]:
