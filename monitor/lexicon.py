@@ -171,9 +171,12 @@ def register_with_jieba(terms: Iterable[Term]) -> None:
             jieba.add_word(form, freq=JIEBA_FREQUENCY)
 
 
-@functools.cache
 def default_matcher(directory: str | None = None) -> LexiconMatcher:
-    """The matcher of a lexicon folder, compiled once per process."""
-    lexicon = load_lexicon(directory)
+    """The matcher of a lexicon folder as it is now, compiled once per process and lexicon version."""
+    return _compiled(load_lexicon(directory))
+
+
+@functools.cache
+def _compiled(lexicon: Lexicon) -> LexiconMatcher:
     register_with_jieba(lexicon.terms)
     return LexiconMatcher(lexicon)

@@ -33,7 +33,7 @@ LOOK_BACK = re.compile(r"^(?:成立|揭牌|挂牌|运行|运营|正式)*"
 PLAN = re.compile(r"(筹建|筹备|拟建|拟成立|拟于|将于|将在|即将|计划于|计划在|准备|规划建设|批复同意|同意设立|申报|"
                   r"争取|谋划|启动建设|加快建设)")
 ACTIVITY = re.compile(r"(论坛|培训班|培训会|研讨会|座谈会|年会|总结|推介会|交流会|颁奖|周年|调研|考察|参观|走进|"
-                      r"发布会|大赛|比赛|招聘|招募|签约|签署)")
+                      r"发布会|大赛|比赛|招聘|招募)")
 CEREMONY = re.compile(r"(揭牌|成立|挂牌|启动|授牌|上线|启用)(仪式|大会|活动)?")
 # What is launched is a part or a product of the center, not the center itself.
 PART_OF_CENTER = re.compile(r"(演播|工作室|基地|账号|专栏|栏目|频道|新址|直播间|实验室|平台|网站|客户端|"
@@ -123,13 +123,14 @@ def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, tr
     if not near or PLAN.search(body):
         return None
     trigger = min(near, key=lambda t: abs(t.start - center.end))
-    between = text[center.end:trigger.start] if trigger.start >= center.end else ""
-    unit = SUB_UNIT.search(between)
+    between = text[center.end:trigger.start] if trigger.start >= center.end else text[trigger.end:center.start]
+    unit = SUB_UNIT.search(between) if trigger.start >= center.end else None
     if unit:
         return _sub_unit(text, center, sentence, trigger, unit, gaz)
     if (PART_OF_CENTER.search(between) or CEREMONY_FOR.search(between)) and not between.startswith("暨"):
         return None
-    if ACTIVITY.search(body) and not _launch_ceremony(body):
+    around = between + text[trigger.end:trigger.end + 8]
+    if ACTIVITY.search(around) and not _launch_ceremony(body):
         return None
     return Candidate(center, sentence, trigger, "launch", _score(text, center, trigger, sentence))
 

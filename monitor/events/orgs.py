@@ -49,7 +49,7 @@ def _words(*lines: str) -> tuple[str, ...]:
 # The longest suffix that ends at a place is tried first (融媒体中心 before 中心).
 _SUFFIXES = _words(
     "广播电视总台 报业传媒集团 广播电视集团 融媒体中心 广播电视台 人民政府 国际传播集团 报业集团 传媒集团",
-    "晚报社 时报社 商报社 早报社 快报社 周报社 报刊社 都市报社",
+    "晚报社 时报社 商报社 早报社 快报社 周报社 报刊社 都市报社 联谊会 同乡会 总会",
     "出版集团 委员会 办公室 新闻社 通讯社 日报社 杂志社 出版社 研究院 研究所 研究会 联合会 促进会 基金会",
     "记者站 海外网 日报网 新闻网 校区 分校 分院 外文局 电视台 广播电台 管委会 总公司 总局 分局 分公司",
     "宣传部 统战部 组织部 外联部 网信办 外事办 新闻办 外办 台办 侨办 报社 大学 学院 学校 集团 公司 协会",
@@ -70,6 +70,7 @@ _JUNK_WORDS = frozenset(_words(
 ))
 _ADMIN_CHARS = frozenset("省市县区州盟旗镇乡村")
 _DETERMINERS = frozenset("各全该本每诸其此这那我")
+_PAIRS = {"）": "（", ")": "(", "”": "“", "」": "「"}
 _FUNCTION_CHARS = frozenset("由与在同和及跟向对为将把被于从经")
 _FUNCTION_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "m", "q", "x"})
 # A newspaper or magazine named in title marks (《欧洲时报》): the name inside is an ORG.
@@ -199,12 +200,16 @@ def _name_start(doc: Doc, first: int) -> int:
 
 
 def _aside_start(doc: Doc, close: int) -> int | None:
-    """Index of the "（" of a bracketed name part closed at token `close` (（深圳）), or None."""
-    if doc[close].text not in "）)":
+    """Index where a bracketed or quoted name part closed at token `close` opens, or None:
+    腾讯科技（深圳）有限公司 (a name word must precede the bracket), “草原丝路”国际传播联盟."""
+    closing = doc[close].text
+    if closing not in _PAIRS:
         return None
-    for j in range(close - 1, max(0, close - 4), -1):
-        if doc[j].text in "（(":
-            return j if j < close - 1 and j > 0 and is_name_word(doc[j - 1]) else None
+    for j in range(close - 1, max(-1, close - 5), -1):
+        if doc[j].text == _PAIRS[closing]:
+            if j == close - 1 or (closing in "）)" and (j == 0 or not is_name_word(doc[j - 1]))):
+                return None
+            return j
         if not is_name_word(doc[j]) or doc[j].whitespace_:
             return None
     return None

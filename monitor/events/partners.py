@@ -53,7 +53,7 @@ _CLAUSE_END = frozenset("，。；！？：,;!?:\n")
 _CLAUSE_END_RE = re.compile(r"[，。；！？,;!?\n]")
 _LIST_SEPS = _words("、 和 及 以及 与 同 跟 暨")
 _AGREE_PREPS = _words("与 和 同 跟")
-_VERB_OBJECT = _words("联合 携手 联手 牵手 联袂 签约 依托")
+_VERB_OBJECT = _words("联合 携手 联手 牵手 联袂 签约")
 _SUBJECT_TOO = _words("联合 携手 联手 牵手 联袂")
 _JOINT = _words("联合 共同 携手 一起 一道")
 _ADVERBS = _words(
@@ -102,6 +102,12 @@ _LABEL_RE = re.compile(
     r"\s*(?:[：:]|为|是|包括|有)"
 )
 _AS_ROLE_RE = re.compile(r"作为[^，。；,;]{0,8}?(?:单位|伙伴|合作方)[，,]")
+_MAX_FOUNDING = 30
+# 成立 / 发起成立 / 组建 … close before the alliance, nothing but its description in between
+# (同时成立了有100余家成员单位的洛阳国际传播联盟); or the alliance followed by 成立 / 揭牌.
+_FOUNDED_BEFORE_RE = re.compile(r"(?:成立|组建|发起|揭牌|启动)了?[^，。；,;]{0,20}$")
+_FOUNDED_AFTER_RE = re.compile(r"[”」]?(?:同步|同时|正式|也)?(?:成立|揭牌|组建)")
+_BOTH_RE = re.compile(r"(?:双方|三方|各方|两家单位)(?:还|将|并|正式|现场|共同)?(?:签署|签订|签约|达成|缔结|共建)")
 _SUPPORT_RE = re.compile(r"的[^，。；,;]{0,8}?(?:支持|指导|帮助)下")
 
 
@@ -121,19 +127,18 @@ def find_partners(text: str, start: int, end: int, center: str) -> tuple[str, ..
         name = scope[doc[i].idx : doc[i].idx + len(doc[i].text)]
         if name not in names and not _is_center(name, center):
             names.append(name)
+    names = [n for n in names if not any(other != n and other.startswith(n) for other in names)]
     logger.debug("partners in [%d, %d): %s", start, end, names)
     return tuple(names)
 
 
 def _is_center(name: str, center: str) -> bool:
-    """True when `name` is the center, written longer, shorter or in the other script, or the parent
-    center of a branch (赣鄱国际传播中心 for 赣鄱国际传播中心葡萄牙工作站)."""
+    """True when `name` is the center, written longer, shorter or in the other script. (The parent
+    center of a branch, 四川国际传播中心 for 四川国际传播中心圣保罗工作站, is not the center.)"""
     if not center:
         return False
     name, center = orgs.simplified(name), orgs.simplified(center)
-    if name == center or name.endswith(center) or (len(name) >= 4 and center.endswith(name)):
-        return True
-    return center.startswith(name) and name.endswith("中心")
+    return name == center or name.endswith(center) or (len(name) >= 4 and center.endswith(name))
 
 
 def _sentences(doc: Doc) -> Iterator[list[Token]]:
@@ -151,7 +156,8 @@ def _sentences(doc: Doc) -> Iterator[list[Token]]:
 def _partners_in(toks: list[Token]) -> set[int]:
     """Doc indices of the ORG tokens of one sentence that stand in a cooperation construction."""
     found: set[int] = set()
-    for rule in (_agreements, _verb_objects, _led_by, _bare_roles, _labels, _support):
+    for rule in (_agreements, _verb_objects, _based_on, _led_by, _bare_roles, _labels, _support, _founded,
+                 _both_parties):
         found |= rule(toks)
     return found
 
@@ -292,6 +298,29 @@ def _verb_objects(toks: list[Token]) -> set[int]:
     return found
 
 
+def _based_on(toks: list[Token]) -> set[int]:
+    """依托 + ORGs + 建设 / 组建 / 运营 …: the center is built on them. Not 依托 ORG 的 渠道 / 优势
+    (their resources only)."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if tok.text == "依托":
+            listed, after = _org_list(toks, k + 1)
+            if listed and _built_soon(toks, after):
+                found |= set(listed)
+    return found
+
+
+def _built_soon(toks: list[Token], k: int) -> bool:
+    """A verb of building or running within a few words from token k, before any 的 / 在 / punctuation
+    (依托A和B两家州级媒体组建)."""
+    for tok in toks[k : k + _MAX_PEOPLE + 2]:
+        if tok.text in ("的", "在") or tok.is_punct:
+            return False
+        if _BROAD_RE.match(_rest(toks, toks.index(tok))):
+            return True
+    return False
+
+
 def _led_by(toks: list[Token]) -> set[int]:
     """由 + ORGs + 主导 / 运营 / 建设 …, chained: 由A主导、B运营."""
     found: set[int] = set()
@@ -358,6 +387,32 @@ def _labels(toks: list[Token]) -> set[int]:
     for role in _AS_ROLE_RE.finditer(text):
         after = [k for k, t in enumerate(toks) if t.idx - begin >= role.end()]
         found |= set(_org_list(toks, after[0])[0]) if after else set()
+    return found
+
+
+def _founded(toks: list[Token]) -> set[int]:
+    """An alliance founded at the event (同时成立洛阳国际传播联盟, “襄阳国际传播联盟”成立仪式)."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if not (_is_org(tok) and tok.text.endswith("联盟")):
+            continue
+        before = toks[0].doc.text[max(toks[0].idx, tok.idx - _MAX_FOUNDING) : tok.idx]
+        if _FOUNDED_BEFORE_RE.search(before) or _FOUNDED_AFTER_RE.match(_rest(toks, k + 1)):
+            found.add(tok.i)
+    return found
+
+
+def _both_parties(toks: list[Token]) -> set[int]:
+    """A为B授牌，双方签署合作协议: the ORGs of the clause before 双方 + an agreement word."""
+    found: set[int] = set()
+    clause: list[Token] = []
+    for k, tok in enumerate(toks):
+        if tok.text in _CLAUSE_END:
+            if _BOTH_RE.match(_rest(toks, k + 1)):
+                found |= {t.i for t in clause if _is_org(t)}
+            clause = []
+        else:
+            clause.append(tok)
     return found
 
 
