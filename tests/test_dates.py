@@ -163,3 +163,13 @@ def test_years_ago_on_the_same_day_and_without_a_day() -> None:
     text = "一年前的今天，南沙国际传播中心揭牌成立。两年前，另一中心揭牌。"
     assert resolve_event_date(text, text.index("揭牌"), dt.date(2025, 9, 12)) == "2024-09-12"
     assert resolve_event_date(text, text.rindex("揭牌"), dt.date(2025, 9, 12)) == "2023"
+
+
+def test_a_bare_month_and_the_next_sentence_date_a_headline_line() -> None:
+    text = "三、桐乡国际传播中心揭牌成立。5月，中心在乌镇揭牌，开设海外账号。\n四、高铁站建成投用。"
+    assert resolve_event_date(text, text.index("揭牌"), dt.date(2025, 1, 2)) == "2024-05"
+
+
+def test_a_month_end_is_not_a_bare_month() -> None:
+    text = "力争6月底前挂牌运行。"
+    assert resolve_event_date(text, text.index("挂牌"), dt.date(2025, 2, 14)) == "2025-02"

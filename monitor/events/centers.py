@@ -24,6 +24,7 @@ _STOP_WORDS = frozenset({
 _ORG_SUFFIX = re.compile(r"(集团|日报社|报社|电视台|广播电视台|融媒体中心|大学|学院|宣传部|网信办|委员会|"
                          r"公司|局|厅|办)$")
 _PUNCT = re.compile(r"[\s，。、；：！？“”‘’\"'（）()《》〈〉【】\[\]—…·,.;:!?<>|/\\-]")
+_QUOTED_BEFORE = re.compile(r"[“「\"][^“”「」\"，。；\n]{1,20}[”」\"]$")
 GENERIC_PREFIXES = frozenset({"", "县", "市", "省", "区", "州", "该", "本", "中心"})
 
 
@@ -47,18 +48,27 @@ class CenterName:
 
 
 def name_at(text: str, suffix_start: int, suffix_end: int, gazetteer: Gazetteer) -> CenterName:
-    """The center name whose suffix (国际传播中心, …) spans [suffix_start, suffix_end) of `text`."""
-    window_start = max(0, suffix_start - WINDOW)
-    window = text[window_start:suffix_start]
-    tokens = list(jieba.posseg.cut(window))
+    """The center name whose suffix (国际传播中心, …) spans [suffix_start, suffix_end) of `text`.
+
+    A quoted brand right before the suffix belongs to the name (鄂尔多斯“暖城”国际传播中心,
+    “Hello Liuzhou”国际传播中心), and so do the name words before the quote.
+    """
+    start = _grow_left(text, suffix_start)
+    while (quoted := _QUOTED_BEFORE.search(text[max(0, start - 24):start])) is not None:
+        start = _grow_left(text, max(0, start - 24) + quoted.start())
+    start = _extend_to_place(text, start, suffix_start, gazetteer)
+    return CenterName(text[start:suffix_end], start, suffix_end, suffix_start)
+
+
+def _grow_left(text: str, end: int) -> int:
+    """The start of the run of name words that ends at `end`."""
+    window = text[max(0, end - WINDOW):end]
     kept = 0
-    for word, flag in reversed(tokens):
+    for word, flag in reversed(list(jieba.posseg.cut(window))):
         if not _is_name_word(word, flag) or (kept and _ORG_SUFFIX.search(word)):
             break
         kept += len(word)
-    start = suffix_start - kept
-    start = _extend_to_place(text, start, suffix_start, gazetteer)
-    return CenterName(text[start:suffix_end], start, suffix_end, suffix_start)
+    return end - kept
 
 
 def _is_name_word(word: str, flag: str) -> bool:

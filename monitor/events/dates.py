@@ -29,7 +29,7 @@ from typing import Literal
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["full", "month", "year", "relyear", "yearsago", "monthday", "day", "relative", "recent"]
+Kind = Literal["full", "month", "year", "relyear", "yearsago", "monthonly", "monthday", "day", "relative", "recent"]
 
 _WIDE = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
 _CN = "〇零一二两三四五六七八九十"
@@ -58,6 +58,7 @@ _TEMPLATES: tuple[tuple[Kind, str], ...] = (
     ("yearsago", r"(?P<agoK>[一两二三四五六七八九十\d]{1,2})\s*年前(?P<todayK>的?(今天|今日|当天|这一天))?"),
     ("monthday", r"(?<!\d)MONTH\s*月\s*DAY\s*[日号]"),
     ("year", rf"YEAR\s*年(?![\d{_CN}]|度)"),
+    ("monthonly", rf"(?<![\d{_CN}年])MONTH\s*月(?![\d{_CN}日号]|份?[底末初中])"),
     (
         "day",
         rf"(?<![\d{_CN}月])(?:(?P<dK>\d{{1,2}})|(?P<eK>[{_CN}]{{1,3}})(?=日(?:{_TIME_OF_DAY})))"
@@ -96,7 +97,7 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 _DATELINE_SPAN = 300
-_VAGUE = frozenset({"year", "recent"})
+_VAGUE = frozenset({"year", "recent", "monthonly"})
 _RECENT_WINDOW = dt.timedelta(days=62)
 
 
@@ -234,7 +235,11 @@ def _by_preference(found: list[_Found], text: str, anchor: int) -> list[_Found]:
     after = sorted((f for f in here if f.start >= anchor), key=lambda f: f.start)
     sentence = sorted(before + after, key=lambda f: f.kind in _VAGUE or (f.kind == "relyear" and not f.month))
     earlier = sorted((f for f in found if paragraph <= f.start < start), key=lambda f: -f.start)
-    return sentence + earlier
+    paragraph_end = text.find("\n", end)
+    _, next_end = _sentence(text, end + 1) if end < len(text) else (end, end)
+    following = [f for f in found if end <= f.start < min(next_end, paragraph_end if paragraph_end >= 0 else len(text))
+                 and f.kind not in ("relative", "recent")]
+    return sentence + earlier + following
 
 
 def _sentence(text: str, anchor: int) -> tuple[int, int]:
@@ -273,6 +278,11 @@ def _resolve(item: _Found, ref: _Reference) -> str | None:
     if item.kind == "full" and item.year and item.month and item.day:
         date = _date(item.year, item.month, item.day)
         return date.isoformat() if date else None
+    if item.kind == "monthonly" and item.month and (ref.published or ref.dateline):
+        base = ref.published or ref.dateline
+        assert base is not None
+        within = _with_year(item.month, 1, base)
+        return f"{within.year:04d}-{item.month:02d}" if within else None
     if item.kind == "month" and item.year and item.month:
         return f"{item.year:04d}-{item.month:02d}"
     if item.kind == "year" and item.year:

@@ -27,17 +27,23 @@ from monitor.text import fold_width, paragraph_bounds, sentence_at, to_simplifie
 
 CLAUSE_AFTER = 40   # a trigger this far after the name, in the same clause
 NEAR_BEFORE = 16    # a trigger this far before the name (成立了XX国际传播中心, 举行XX…)
-STALE_DAYS = 75     # a ceremony this long before publication is background, not news
+STALE_DAYS = 45     # a ceremony this long before publication is background, not news
 LOOK_BACK = re.compile(r"^(?:成立|揭牌|挂牌|运行|运营|正式)*"
                        r"(以来|于|后|之后|之初|时|至今|不久|前夕?|的?第?[一二三四五六七八九十两\d]+周年|周年|满)")
-PLAN = re.compile(r"(筹建|筹备|拟建|拟成立|拟于|将于|将在|即将|计划于|计划在|准备|规划建设|批复同意|同意设立|申报|"
-                  r"争取|谋划|启动建设|加快建设)")
+PLAN = re.compile(r"(?<!经过)(?<!历经)(?<!经)"
+                  r"(筹建|筹备|拟建|拟成立|拟于|将于|将在|即将|计划于|计划在|准备|规划建设|批复同意|同意设立|申报|"
+                  r"争取|谋划|启动建设|加快建设)(?!之后|以后|后|，终于)")
+# Before the trigger: the center is to be launched (将…组建, 力争…挂牌) or only attends (…参加挂牌活动).
+FUTURE = re.compile(r"(将|力争|拟|预计|计划|有望|准备)")
+ATTENDS = re.compile(r"^(?!由).*(参加|出席|见证|参与|观摩|应邀|负责同志|负责人|代表)")
+STRONG = re.compile(r"^(揭牌|成立|挂牌|授牌|正式成立|揭牌成立|挂牌成立)")
 ACTIVITY = re.compile(r"(论坛|培训班|培训会|研讨会|座谈会|年会|总结|推介会|交流会|颁奖|周年|调研|考察|参观|走进|"
                       r"发布会|大赛|比赛|招聘|招募)")
 CEREMONY = re.compile(r"(揭牌|成立|挂牌|启动|授牌|上线|启用)(仪式|大会|活动)?")
 # What is launched is a part or a product of the center, not the center itself.
 PART_OF_CENTER = re.compile(r"(演播|工作室|基地|账号|专栏|栏目|频道|新址|直播间|实验室|平台|网站|客户端|"
                             r"专区|新版|改版|升级|二期|大楼|展厅|品牌|项目|节目|迁入|搬迁|推荐官|传播官|大使|聘书|颁发)")
+ADVERBS_BEFORE_VERB = re.compile(r"(正式|已经|已|同步|顺利|成功|隆重|当天|今天|日前|近日|共同|\d+日|上午|下午|晚)+$")
 # The center holds a ceremony for something it names (举行“…推荐官”授牌仪式).
 CEREMONY_FOR = re.compile(r"(举行|举办|开展|组织)[^，。]*?[“《]")
 SUB_UNIT = re.compile(r"(分中心|工作站|联络站|传播站|海外站|联络处|办事处|代表处|海外中心|海外办公室|办公室)")
@@ -69,10 +75,9 @@ def detect_events(url: str, title: str | None, normalized: NormalizedText, hits:
     candidates = [c for c in (_classify(text, normalized.sentences, center, triggers, gaz)
                               for center in _center_names(text, hits, gaz)) if c is not None]
     candidates = _drop_contained(candidates)
-    names = {c.center.name for c in candidates}
     best: dict[str, tuple[tuple[float, int, int], Event]] = {}
     for c in candidates:
-        event = _event(url, title, normalized, c, published, province_hint, gaz, len(names))
+        event = _event(url, title, normalized, c, published, province_hint, gaz, _scope(text, c, candidates))
         if event is None:
             continue
         # Most confident first; then the more precise date; then the later sentence (body over headline).
@@ -113,12 +118,22 @@ def _triggers_near(text: str, center: CenterName, sentence: Sentence, triggers: 
     return [t for t in near if not LOOK_BACK.match(text[t.end:t.end + 6])]
 
 
+def _trigger_later(text: str, center: CenterName, sentence: Sentence, triggers: list[Hit]) -> list[Hit]:
+    """三峡国际传播中心，在经过近半年的筹备之后，18日上午…揭牌: the center opens the sentence and a
+    strong launch verb closes a later clause, with no other center named in between."""
+    if not re.search(r"(^|[，,；;：:\s的）)])$", text[max(sentence.start, center.start - 1):center.start] or " "):
+        return []
+    later = [t for t in triggers if center.end < t.start < sentence.end and STRONG.match(text[t.start:t.end])
+             and not LOOK_BACK.match(text[t.end:t.end + 6])]
+    return [t for t in later[:1] if "国际传" not in text[center.end:t.start]]
+
+
 def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, triggers: list[Hit],
               gaz: Gazetteer) -> Candidate | None:
     sentence = sentence_at(sentences, center.start)
     if sentence is None:
         return None
-    near = _triggers_near(text, center, sentence, triggers)
+    near = _triggers_near(text, center, sentence, triggers) or _trigger_later(text, center, sentence, triggers)
     body = text[sentence.start:sentence.end]
     if not near or PLAN.search(body):
         return None
@@ -127,12 +142,23 @@ def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, tr
     unit = SUB_UNIT.search(between) if trigger.start >= center.end else None
     if unit:
         return _sub_unit(text, center, sentence, trigger, unit, gaz)
-    if (PART_OF_CENTER.search(between) or CEREMONY_FOR.search(between)) and not between.startswith("暨"):
+    if _launches_a_part(between) and not between.startswith("暨"):
+        return None
+    if trigger.start >= center.end and (FUTURE.search(between) or ATTENDS.search(between)):
         return None
     around = between + text[trigger.end:trigger.end + 8]
     if ACTIVITY.search(around) and not _launch_ceremony(body):
         return None
     return Candidate(center, sentence, trigger, "launch", _score(text, center, trigger, sentence))
+
+
+def _launches_a_part(between: str) -> bool:
+    """What the trigger launches is a part of the center: named right after the center (…中心演播中心
+    启用) or right before the verb (…开设的“Hello Luoyang”账号正式上线); a venue (在…大楼内揭牌) is not."""
+    attached = re.split(r"[在于，,；]", between, maxsplit=1)[0]
+    before_verb = ADVERBS_BEFORE_VERB.sub("", between)
+    return bool(PART_OF_CENTER.search(attached) or CEREMONY_FOR.search(between)
+                or re.search(f"({PART_OF_CENTER.pattern})[”」\"]?$", before_verb))
 
 
 def _launch_ceremony(body: str) -> bool:
@@ -186,20 +212,32 @@ def _stale(date: str | None, published: dt.date | None) -> bool:
     parts = [int(p) for p in date.split("-")]
     if len(parts) == 1:
         return parts[0] < published.year
-    day = dt.date(parts[0], parts[1], parts[2] if len(parts) == 3 else 28)
-    return (published - day).days > STALE_DAYS
+    if len(parts) == 2:  # a month: judged by its last day
+        following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return (published - following).days > STALE_DAYS - 1
+    return (published - dt.date(*parts)).days > STALE_DAYS
+
+
+def _scope(text: str, c: Candidate, candidates: list[Candidate]) -> tuple[int, int]:
+    """Where an event's partners are read: the whole article when it reports one center; in a
+    round-up, from its sentence to the next sentence that reports another center."""
+    others = [o.sentence.start for o in candidates if o.center.name != c.center.name]
+    if not others:
+        return 0, len(text)
+    return c.sentence.start, min((s for s in others if s > c.sentence.start), default=len(text))
 
 
 def _event(url: str, title: str | None, normalized: NormalizedText, c: Candidate, published: dt.date | None,
-           province_hint: str | None, gaz: Gazetteer, siblings: int) -> Event | None:
+           province_hint: str | None, gaz: Gazetteer, scope: tuple[int, int]) -> Event | None:
     text = normalized.text
     date = resolve_event_date(text, c.trigger.start, published)
     if _stale(date, published):
         return None
     context_start, context_end = paragraph_bounds(text, c.sentence.start)
     place = _place(c, text, text[max(0, context_start - 200):context_end], province_hint, gaz)
-    scope = (0, len(text)) if siblings == 1 else (context_start, context_end)
-    partners = tuple(p for p in find_partners(text, scope[0], scope[1], c.center.name) if p != c.center.name)
+    owner = place.name if place and place.level == "other" else None  # 由山东省港口集团设立: the owner
+    partners = tuple(p for p in find_partners(text, scope[0], scope[1], c.center.name)
+                     if p != c.center.name and p != owner)
     confidence = c.score + (0.05 if place else -0.1) + _date_weight(date)
     if title and c.center.name in to_simplified(fold_width(title)):
         confidence += 0.05

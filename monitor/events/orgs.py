@@ -106,6 +106,14 @@ def word_flag(word: str) -> str | None:
     return str(flag) if flag else None
 
 
+def doc_text(doc: Doc) -> str:
+    """The text of `doc`, kept with it (spaCy joins the tokens anew on every `doc.text`)."""
+    text = doc.user_data.get("text")
+    if not isinstance(text, str):
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def is_name_word(token: Token) -> bool:
     """True when `token` may stand inside an organization name."""
     text = token.text
@@ -131,8 +139,9 @@ def _inside_inner_phrase(doc: Doc, token: Token, head: int) -> bool:
     (中山大学国际翻译与传播学院: a university, at most three words, 与, words that are no place, suffix)."""
     if token.text not in _INNER_CONJ:
         return False
-    lo, hi = max(0, token.idx - 12), min(len(doc.text), token.idx + 12)
-    if any(m.start() + lo <= token.idx < m.end() + lo for m in _INNER_PHRASES.finditer(doc.text[lo:hi])):
+    text = doc_text(doc)
+    lo, hi = max(0, token.idx - 12), min(len(text), token.idx + 12)
+    if any(m.start() + lo <= token.idx < m.end() + lo for m in _INNER_PHRASES.finditer(text[lo:hi])):
         return True
     if any(_is_place_like(t) for t in doc[token.i + 1 : head + 1]):
         return False
@@ -224,7 +233,8 @@ def _suffix_span(doc: Doc, start: int, end: int, word_ends: frozenset[int]) -> S
         return None
     head, last = covering[0], covering[-1]
     if head.idx < start:  # suffix glued onto the end of a word: 郑州大学, 县融|媒体中心
-        if not _glued_prefix_ok(head, doc.text[head.idx : start], doc.text[start:end]):
+        text = doc_text(doc)
+        if not _glued_prefix_ok(head, text[head.idx : start], text[start:end]):
             return None
         return doc[_name_start(doc, head.i) : last.i + 1]
     first = _name_start(doc, head.i)
@@ -256,11 +266,11 @@ def org_suffix_spans(doc: Doc) -> Doc:
     """Add ORG entities for runs of name-like words ending in an organization suffix."""
     word_ends = frozenset(tok.idx + len(tok.text) for tok in doc)
     found: list[Span] = []
-    for start, end in _longest_suffixes(doc.text):
+    for start, end in _longest_suffixes(doc_text(doc)):
         span = _suffix_span(doc, start, end, word_ends)
         if span is not None:
             found.append(Span(doc, span.start, span.end, label=LABEL))
-    for match in _TITLE_ORG_RE.finditer(doc.text):
+    for match in _TITLE_ORG_RE.finditer(doc_text(doc)):
         titled = doc.char_span(match.start(1), match.end(1), label=LABEL)
         if titled is not None:
             found.append(titled)

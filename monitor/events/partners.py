@@ -2,29 +2,36 @@
 
 Organization names come from `monitor.events.orgs` (spaCy rule components, one token per ORG).
 Within each sentence of the event's scope, an ORG is a partner when it stands in one of these
-constructions (lists joined by 、 和 及 以及 与 count whole):
+constructions (lists joined by 、 和 及 以及 与 count whole; an aside in brackets goes with its name):
 
-1. agreement: 与/和/同/跟 + ORGs + … + 签署 / 签订 / 签约 / 达成 / 缔结 / 共建 / 合作 / 携手 /
-   共同打造 … before the end of the clause; the ORGs just before 与 (the other party) count too.
-   Signatories may stand after their organization (洛阳日报社社长张三与郑州大学副校长李四签署).
-   If 出席 / 参加 / 致辞 / 见证 / 揭牌 / 启动 … comes first, nobody is a partner (officials who
-   attend or unveil the plaque together are not partners);
-2. verb + object: 联合 / 携手 / 联手 / 牵手 / 联袂 / 签约 / 依托 + ORGs (and the ORGs just before
-   联合 / 携手 …: "河南日报报业集团联合郑州大学共建" gives both);
-3. 由 + ORGs + 主导 / 运营 / 承办 / 主办 / 指导 / 建设 / 负责 …, chained by 、 or ，
+1. agreement: 与/和/同/跟 + ORGs + … + 签署 / 签订 / 签约 / 达成 / 缔结 / 共建 / 共同打造 … before
+   the end of the clause; the ORGs just before 与 (the other party) count too. Signatories may stand
+   after their organization (洛阳日报社社长张三与郑州大学副校长李四签署). If 出席 / 参加 / 致辞 /
+   见证 / 揭牌 / 启动 … comes first, nobody is a partner (officials who attend or unveil the plaque
+   together are not partners). The weak words 合作 / 携手 count only in a clause without such a word
+   or a meeting word (与县委宣传部就合作进行座谈 is a meeting);
+2. verb + object: 联合 / 携手 / 联手 / 牵手 / 联袂 / 签约 + ORGs, and the ORGs just before them
+   ("河南日报报业集团联合郑州大学共建" gives both); 依托 + ORGs + 建设 / 组建 … (but not
+   "依托中国日报社的渠道": relying on resources);
+3. 由 + ORGs + 主导 / 运营 / 承办 / 主办 / 指导 / 设立 / 负责 …, chained by 、 or ，
    ("由县委宣传部主导、县融媒体中心运营" gives both); a bare "ORGs + 主导 / 运营 / 承办 / 主办 /
-   协办 / 指导 / 支持 / 牵头" or "ORGs + 联合 / 共同 + 打造 / 建设 / 成立 …" counts as well;
+   协办 / 指导 / 支持 / 牵头", "ORGs + 联合 / 共同 + 打造 / 建设 …" or "ORGs (…的代表) 签约" as well;
 4. role labels: 指导单位：ORGs；主办单位：ORGs；承办 / 协办 / 支持 / 合作 / 共建 / 运营单位 (also
-   "…单位为 ORGs"); and "ORGs 为 / 作为 … 指导单位 / 合作伙伴";
-5. support: 在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下.
+   "…单位为 ORGs"); "ORGs 为 / 作为 … 指导单位 / 合作伙伴"; "作为合作单位，ORGs …";
+5. support: 在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下;
+6. both parties: "A为B授牌，双方签署合作协议": the ORGs of the clause before 双方 / 三方 + 签署;
+7. an alliance founded at the event: 同时成立洛阳国际传播联盟, 中心联合100余家单位发起成立…联盟,
+   “襄阳国际传播联盟”成立仪式. Decision: such an alliance is the center's own network, founded with
+   it, and counts as a partner (the gold set annotates it so); other institutions founded at the
+   event (a research institute, a practice base) do not, nor does an alliance merely mentioned.
 
 Everything else is no partner: organizations whose people attend or speak (省委宣传部副部长张三出席),
 lists of attendees (来自XX大学、YY集团的代表), the reporter's outlet (本报记者, 新华社记者), the
 dateline's outlet, the place of the ceremony (在洛阳日报社揭牌), and international promotion
-ambassadors (国际推荐官, people). An alliance founded at the same ceremony ("同时成立洛阳国际传播
-联盟", "联合50家单位成立…联盟") is a new institution, not a partner; it is a partner only inside a
-cooperation construction ("与洛阳国际传播联盟签署", "由…联盟承办"). The center itself is never
-its own partner.
+ambassadors (国际推荐官, people). The center itself is never its own partner (in either script);
+the parent center of a branch or sub-center is one when it stands in a construction. A name that
+begins another partner's name is dropped as its short form (快手 beside 快手科技, 中国日报社 beside
+中国日报社宁夏记者站).
 """
 
 from __future__ import annotations
@@ -171,7 +178,7 @@ def _rest(toks: list[Token], k: int, limit: int = _MAX_WINDOW) -> str:
     if k >= len(toks):
         return ""
     doc = toks[0].doc
-    return doc.text[toks[k].idx : min(toks[-1].idx + len(toks[-1].text), toks[k].idx + limit)]
+    return orgs.doc_text(doc)[toks[k].idx : min(toks[-1].idx + len(toks[-1].text), toks[k].idx + limit)]
 
 
 def _clause(toks: list[Token], k: int) -> str:
@@ -313,10 +320,10 @@ def _based_on(toks: list[Token]) -> set[int]:
 def _built_soon(toks: list[Token], k: int) -> bool:
     """A verb of building or running within a few words from token k, before any 的 / 在 / punctuation
     (依托A和B两家州级媒体组建)."""
-    for tok in toks[k : k + _MAX_PEOPLE + 2]:
-        if tok.text in ("的", "在") or tok.is_punct:
+    for j in range(k, min(len(toks), k + _MAX_PEOPLE + 2)):
+        if toks[j].text in ("的", "在") or toks[j].is_punct:
             return False
-        if _BROAD_RE.match(_rest(toks, toks.index(tok))):
+        if _BROAD_RE.match(_rest(toks, j)):
             return True
     return False
 
@@ -376,7 +383,7 @@ def _labels(toks: list[Token]) -> set[int]:
     if not toks:
         return set()
     begin = toks[0].idx
-    text = toks[0].doc.text[begin : toks[-1].idx + len(toks[-1].text)]
+    text = orgs.doc_text(toks[0].doc)[begin : toks[-1].idx + len(toks[-1].text)]
     found: set[int] = set()
     labels = list(_LABEL_RE.finditer(text))
     for n, label in enumerate(labels):
@@ -396,7 +403,7 @@ def _founded(toks: list[Token]) -> set[int]:
     for k, tok in enumerate(toks):
         if not (_is_org(tok) and tok.text.endswith("联盟")):
             continue
-        before = toks[0].doc.text[max(toks[0].idx, tok.idx - _MAX_FOUNDING) : tok.idx]
+        before = orgs.doc_text(tok.doc)[max(toks[0].idx, tok.idx - _MAX_FOUNDING) : tok.idx]
         if _FOUNDED_BEFORE_RE.search(before) or _FOUNDED_AFTER_RE.match(_rest(toks, k + 1)):
             found.add(tok.i)
     return found
