@@ -34,9 +34,10 @@ lint: $(TESTSTAMP)
 	$(BIN)/ruff check monitor tests
 	$(BIN)/mypy
 
-## make eval: accuracy on the gold set, printed and written to eval.json
+## make eval: accuracy on the gold set (eval.json) and on the held-out sets written blind
 eval: $(TESTSTAMP)
 	$(BIN)/python -m monitor.evaluation --gold tests/data/gold --out eval.json
+	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout --out eval-holdout.json --errors 0
 
 clean:
 	rm -rf $(VENV) demo.db eval.json bench.json .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import logging
 import os
@@ -76,6 +77,7 @@ class EventRecord:
     place: PlaceRecord = field(default_factory=PlaceRecord)
     date: str | None = None
     partners: tuple[str, ...] = ()
+    confidence: float | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +103,7 @@ class EventRecord:
             place=PlaceRecord(*(_opt_str(place.get(k)) for k in ("name", "province", "level", "code"))),
             date=_opt_str(data.get("date")),
             partners=tuple(str(p) for p in partners),
+            confidence=float(data["confidence"]) if isinstance(data.get("confidence"), int | float) else None,
         )
 
 
@@ -321,6 +324,7 @@ class ArticleResult:
     fields: Mapping[str, Ratio]
     partners: Counts
     errors: tuple[ErrorItem, ...]
+    correct: tuple[bool, ...] = ()  # per predicted event: a true event of the right type
 
     @property
     def false_alarm(self) -> bool:
@@ -372,8 +376,10 @@ def score_article(case: GoldCase, predicted: Sequence[EventRecord]) -> ArticleRe
     """Score the events predicted for one article against its expected events."""
     tally = _ArticleTally(case)
     pairs, missed, extra = match_events(case.expected, predicted)
+    correct = [False] * len(predicted)
     for i, j in pairs:
         tally.matched(case.expected[i], predicted[j])
+        correct[j] = case.expected[i].type == predicted[j].type
     for i in missed:
         tally.count(case.expected[i].type, Counts(fn=1))
         tally.error("missed", case.expected[i], None)
@@ -381,7 +387,40 @@ def score_article(case: GoldCase, predicted: Sequence[EventRecord]) -> ArticleRe
         tally.count(predicted[j].type, Counts(fp=1))
         tally.error("false_alarm" if case.negative else "spurious", None, predicted[j])
     return ArticleResult(case, tuple(predicted), _sum_counts(tally.by_type.values()), tally.by_type,
-                         tally.fields, tally.partners, tuple(tally.errors))
+                         tally.fields, tally.partners, tuple(tally.errors), tuple(correct))
+
+
+CALIBRATION_BINS: tuple[float, ...] = (0.0, 0.5, 0.7, 0.85, 1.01)
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    """Predicted events whose confidence lies in [low, high), and how many of them were right."""
+
+    low: float
+    high: float
+    events: int
+    right: int
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.events if self.events else None
+
+    def to_dict(self) -> dict[str, Any]:
+        p = self.precision
+        return {"low": self.low, "high": min(self.high, 1.0), "events": self.events, "right": self.right,
+                "precision": None if p is None else round(p, 4)}
+
+
+def calibration(results: Sequence[ArticleResult]) -> tuple[CalibrationBin, ...]:
+    """How often a predicted event is right, by confidence: higher bins should be right more often."""
+    pairs = [(pred.confidence, ok) for r in results for pred, ok in zip(r.predicted, r.correct, strict=True)
+             if pred.confidence is not None]
+    bins = []
+    for low, high in itertools.pairwise(CALIBRATION_BINS):
+        inside = [ok for conf, ok in pairs if low <= conf < high]
+        bins.append(CalibrationBin(low, high, len(inside), sum(inside)))
+    return tuple(bins)
 
 
 @dataclass(frozen=True)
@@ -437,10 +476,12 @@ class EvalReport:
     errors: tuple[ErrorItem, ...]
     unknown_urls: tuple[str, ...] = ()
     bad_lines: tuple[str, ...] = ()
+    calibration: tuple[CalibrationBin, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "overall": self.overall.to_dict(),
+            "calibration": [b.to_dict() for b in self.calibration],
             "by_tag": {k: v.to_dict() for k, v in self.by_tag.items()},
             "errors": [e.to_dict() for e in self.errors],
             "unknown_urls": list(self.unknown_urls),
@@ -459,6 +500,7 @@ def score(cases: Sequence[GoldCase], predictions: Mapping[str, Sequence[EventRec
         by_tag=by_tag,
         errors=tuple(e for r in results for e in r.errors),
         unknown_urls=tuple(sorted(url for url in predictions if url not in known)),
+        calibration=calibration(results),
     )
 
 
@@ -672,6 +714,13 @@ def _tag_lines(report: EvalReport, min_articles: int) -> list[str]:
     return lines
 
 
+def _calibration_lines(report: EvalReport) -> list[str]:
+    lines = ["", "Calibration (predicted events by confidence):"]
+    for b in report.calibration:
+        lines.append(f"  [{b.low:.2f}, {min(b.high, 1.0):.2f})  {b.events:>4} events  right {_pct(b.precision)}")
+    return lines
+
+
 def _error_line(error: ErrorItem) -> str:
     exp = error.expected.center if error.expected else "-"
     pred = error.predicted.center if error.predicted else "-"
@@ -681,7 +730,7 @@ def _error_line(error: ErrorItem) -> str:
 
 def format_summary(report: EvalReport, max_errors: int = 40, min_tag_articles: int = 3) -> str:
     """A readable table of the report for the terminal."""
-    lines = _overall_lines(report) + _tag_lines(report, min_tag_articles)
+    lines = _overall_lines(report) + _calibration_lines(report) + _tag_lines(report, min_tag_articles)
     errors = report.errors
     shown = min(len(errors), max_errors)
     lines += ["", f"Errors: {len(errors)} (first {shown} shown; all in the JSON report)"]

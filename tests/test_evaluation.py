@@ -311,3 +311,12 @@ def test_gold_set_size_and_variety() -> None:
         assert T2S.convert(d["input"]["text"]) != d["input"]["text"]
     assert len({d["input"]["url"] for d in data}) == len(data)
     assert {e["place"]["level"] for d in data for e in d["expected"]} == set(ev.LEVELS)
+
+
+def test_calibration_counts_right_and_wrong_predictions_by_confidence() -> None:
+    high = ev.EventRecord("launch", "洛阳国际传播中心", confidence=0.9)
+    low = ev.EventRecord("launch", "某某国际传播中心", confidence=0.6)
+    case = ev.GoldCase("c", "http://c", None, "t", None, None, (high,))
+    result = ev.ArticleResult(case, (high, low), ev.Counts(), {}, {}, ev.Counts(), (), (True, False))
+    bins = {(b.low, b.events, b.right) for b in ev.calibration([result])}
+    assert (0.85, 1, 1) in bins and (0.5, 1, 0) in bins

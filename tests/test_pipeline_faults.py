@@ -22,7 +22,8 @@ LAUNCH_PAGE = """<html><head><meta charset="utf-8"><title>靖安国际传播中�
 def _rss(items: list[tuple[str, str]]) -> str:
     entries = "".join(f"<item><title>{t}</title><link>{u}</link><pubDate>Tue, 03 Jun 2025 18:00:00 +0800</pubDate>"
                       f"</item>" for t, u in items)
-    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>{entries}</channel></rss>'
+    head = '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+    return f"{head}{entries}</channel></rss>"
 
 
 def _config(server: LocalServer, down: str) -> str:

@@ -79,3 +79,20 @@ def test_queue_fields_match_the_sample_truth(sample_run: Any) -> None:
         if not set(launch["partners"]) <= set(item.partners):
             wrong.append((launch["center"], "partners", item.partners, launch["partners"]))
     assert wrong == []
+
+
+def test_extract_gives_the_same_events_as_the_run(sample_run: Any) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import cli
+
+    _, store, _, _ = sample_run
+    rows = store.db.execute("SELECT url, title, text, published FROM articles ORDER BY id").fetchall()
+    lines = "\n".join(json.dumps({"url": u, "title": t, "text": x, "published": p, "html": None},
+                                 ensure_ascii=False) for u, t, x, p in rows)
+    result = CliRunner().invoke(cli, ["extract"], input=lines)
+    extracted = {(e["url"], e["type"], e["center"], e["date"], e["place"]["name"])
+                 for e in map(json.loads, result.stdout.splitlines())}
+    stored = set(store.db.execute("SELECT a.url, e.type, e.center, e.date, e.place FROM events e "
+                                  "JOIN articles a ON a.id = e.article_id").fetchall())
+    assert extracted == stored

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from monitor.events.centers import CenterName, name_at
 from monitor.events.dates import resolve_event_date
+from monitor.events.keys import center_name_key
 from monitor.events.partners import find_partners
 from monitor.events.places import Gazetteer, resolve_center_place
 from monitor.models import Event, EventType, Hit, NormalizedText, Place, Sentence
@@ -82,8 +83,9 @@ def detect_events(url: str, title: str | None, normalized: NormalizedText, hits:
             continue
         # Most confident first; then the more precise date; then the later sentence (body over headline).
         rank = (round(event.confidence, 3), len(event.date or ""), c.sentence.start)
-        if c.center.name not in best or rank > best[c.center.name][0]:
-            best[c.center.name] = (rank, event)
+        key = f"{event.type}|{center_name_key(c.center.name)}"  # 婺源县… and 婺源… are one center
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, event)
     return sorted((e for _, e in best.values()), key=lambda e: text.find(e.center))
 
 
@@ -256,6 +258,10 @@ def _place(c: Candidate, text: str, context: str, province_hint: str | None, gaz
     parent = resolve_center_place(gaz, c.center.name, context, province_hint)
     if c.place_name:
         return gaz.lookup(c.place_name, parent.province if parent else province_hint) or parent
+    if parent and parent.level == "other":  # an enterprise or university: where the article places it
+        elsewhere = text.replace(c.center.name, " ").replace(parent.name, " ")
+        province = dominant_province(elsewhere, gaz)
+        return Place(parent.name, province, "other", None) if province else parent
     if parent and parent.level in ("city", "county", "district") and not gaz.mentions(c.center.name) \
             and _provincial(text, c.center.name):
         return gaz.lookup(parent.province) or parent
