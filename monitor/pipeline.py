@@ -204,9 +204,16 @@ def fetch_article(fetcher: Fetcher, outlet: Outlet, source_url: str, entry: Feed
     if not result.ok:
         return ArticleResult(outlet, source_url, entry, None, None, None,
                              result.error or "not modified", result.status)
-    decoded = decode_html(result.content, result.content_type)
+    return page_result(outlet, source_url, entry, result.content, result.content_type, result.final_url,
+                       result.status)
+
+
+def page_result(outlet: Outlet, source_url: str, entry: FeedEntry, raw: bytes, content_type: str | None,
+                final_url: str, status: int | None = 200) -> ArticleResult:
+    """Raw page bytes → decoded, extracted article (what a fetch, a WARC record or a saved file gives)."""
+    decoded = decode_html(raw, content_type)
     try:
-        article = extract_article(decoded.text, result.final_url, entry)
+        article = extract_article(decoded.text, final_url, entry)
     except Exception as exc:  # one broken page never stops a run
         log.warning("extraction failed for %s: %s", entry.url, exc, exc_info=True)
         article = None
@@ -214,8 +221,7 @@ def fetch_article(fetcher: Fetcher, outlet: Outlet, source_url: str, entry: Feed
         article = Article(article.url, article.title, article.text, article.published,
                           article.canonical_url, entry.url)
     error = None if article is not None else "no article text found in the page"
-    return ArticleResult(outlet, source_url, entry, article, result.content, decoded.encoding, error,
-                         result.status)
+    return ArticleResult(outlet, source_url, entry, article, raw, decoded.encoding, error, status)
 
 
 class Runner:
@@ -256,7 +262,7 @@ class Runner:
     def _handle(self, pool: cf.ThreadPoolExecutor, result: SourceResult | ArticleResult) -> set[cf.Future[Any]]:
         if isinstance(result, SourceResult):
             return self._handle_source(pool, result)
-        self._handle_article(result)
+        self.store_article(result)
         return set()
 
     def _handle_source(self, pool: cf.ThreadPoolExecutor, result: SourceResult) -> set[cf.Future[Any]]:
@@ -280,7 +286,8 @@ class Runner:
         self.progress(f"{job.outlet.name}: {len(entries)} items, {len(fresh)} new")
         return {pool.submit(fetch_article, self.fetcher, job.outlet, job.url, e) for e in fresh}
 
-    def _handle_article(self, result: ArticleResult) -> None:
+    def store_article(self, result: ArticleResult) -> None:
+        """Analyse and store one fetched (or otherwise obtained) page, counting it in the summary."""
         if result.error == ROBOTS_DISALLOWED:
             self.summary.articles_skipped += 1
             self.store.remember_url(result.entry.url, result.status, result.error)
