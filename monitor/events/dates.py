@@ -234,6 +234,9 @@ def _by_preference(found: list[_Found], text: str, anchor: int) -> list[_Found]:
     before = sorted((f for f in here if f.start < anchor), key=lambda f: -f.start)
     after = sorted((f for f in here if f.start >= anchor), key=lambda f: f.start)
     sentence = sorted(before + after, key=lambda f: f.kind in _VAGUE or (f.kind == "relyear" and not f.month))
+    # A date right before the verb binds to it, however vague (于2018年成立 is not today).
+    sentence = [f for f in before if anchor - f.end <= 2] + [f for f in sentence if anchor - f.end > 2
+                                                              or f.start >= anchor]
     earlier = sorted((f for f in found if paragraph <= f.start < start), key=lambda f: -f.start)
     paragraph_end = text.find("\n", end)
     _, next_end = _sentence(text, end + 1) if end < len(text) else (end, end)

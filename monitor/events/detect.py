@@ -103,8 +103,23 @@ def _center_names(text: str, hits: list[Hit], gaz: Gazetteer) -> list[CenterName
         if hit.category == "center":
             name = name_at(text, hit.start, hit.end, gaz)
             if not name.generic and not GENERIC_PREFIX.match(name.prefix):
-                names.append(name)
+                names.extend([*_coordinated(text, name, gaz), name])
     return names
+
+
+def _coordinated(text: str, name: CenterName, gaz: Gazetteer) -> list[CenterName]:
+    """洛阳、开封和许昌国际传播中心: the places before the last one share its suffix."""
+    suffix = text[name.suffix_start:name.end]
+    found: list[CenterName] = []
+    at = name.start
+    while at > 1 and text[at - 1] in "、和及与":
+        before = [m for m in gaz.mentions(text[max(0, at - 13):at - 1]) if m.end == min(at - 1, 12)]
+        if not before:
+            break
+        start = max(0, at - 13) + before[-1].start
+        found.insert(0, CenterName(text[start:at - 1] + suffix, start, name.end, name.suffix_start))
+        at = start
+    return found
 
 
 def _clause_after(text: str, center: CenterName, sentence: Sentence) -> str:
