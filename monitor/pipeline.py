@@ -54,8 +54,12 @@ class Analyzer:
         hits = self.matcher.scan(normalized)
         if not any(h.category == "center" for h in hits):
             return Analysis(normalized, hits, [])
-        events = detect_events(article.url, article.title, normalized, hits, article.published,
-                               province_hint, self.gazetteer)
+        try:
+            events = detect_events(article.url, article.title, normalized, hits, article.published,
+                                   province_hint, self.gazetteer)
+        except Exception:  # a bug met by one article must not stop a run: it is logged and skipped
+            log.exception("event detection failed on %s; the article is kept without events", article.url)
+            events = []
         return Analysis(normalized, hits, events)
 
 

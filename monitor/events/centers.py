@@ -25,6 +25,7 @@ _ORG_SUFFIX = re.compile(r"(集团|日报社|报社|电视台|广播电视台|�
                          r"公司|局|厅|办)$")
 _PUNCT = re.compile(r"[\s，。、；：！？“”‘’\"'（）()《》〈〉【】\[\]—…·,.;:!?<>|/\\-]")
 _QUOTED_BEFORE = re.compile(r"[“「\"][^“”「」\"，。；\n]{1,20}[”」\"]$")
+_ALIAS_BEFORE = re.compile(r"[（(]以下简称[“\"「]?([^”\"」）)]{1,12})[”\"」]?[）)]$")
 GENERIC_PREFIXES = frozenset({"", "县", "市", "省", "区", "州", "该", "本", "中心"})
 
 
@@ -39,7 +40,7 @@ class CenterName:
 
     @property
     def prefix(self) -> str:
-        return self.name[: self.suffix_start - self.start]
+        return self.name[: len(self.name) - (self.end - self.suffix_start)]
 
     @property
     def generic(self) -> bool:
@@ -53,6 +54,10 @@ def name_at(text: str, suffix_start: int, suffix_end: int, gazetteer: Gazetteer)
     A quoted brand right before the suffix belongs to the name (鄂尔多斯“暖城”国际传播中心,
     “Hello Liuzhou”国际传播中心), and so do the name words before the quote.
     """
+    alias = _ALIAS_BEFORE.search(text[max(0, suffix_start - 40):suffix_start])
+    if alias:  # 山东省港口集团有限公司（以下简称“山东港口”）国际传播中心
+        start = max(0, suffix_start - 40) + alias.start()
+        return CenterName(alias.group(1) + text[suffix_start:suffix_end], start, suffix_end, suffix_start)
     start = _grow_left(text, suffix_start)
     while (quoted := _QUOTED_BEFORE.search(text[max(0, start - 24):start])) is not None:
         start = _grow_left(text, max(0, start - 24) + quoted.start())

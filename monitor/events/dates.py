@@ -29,7 +29,8 @@ from typing import Literal
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["full", "month", "year", "relyear", "yearsago", "monthonly", "monthday", "day", "relative", "recent"]
+Kind = Literal["full", "month", "year", "relyear", "yearsago", "monthonly", "weekday", "monthday", "day",
+               "relative", "recent"]
 
 _WIDE = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
 _CN = "〇零一二两三四五六七八九十"
@@ -65,6 +66,7 @@ _TEMPLATES: tuple[tuple[Kind, str], ...] = (
         r"日(?![报电])",
     ),
     ("relative", r"(?P<relK>今天|今日|昨天|昨日|前天|前日)"),
+    ("weekday", r"(?P<wkK>上|本|这)(?:周|週|星期|礼拜)(?P<wdK>[一二三四五六日天])"),
     ("recent", r"(?P<recentK>日前|近日|近期)"),
 )
 
@@ -199,6 +201,9 @@ def _parse(match: re.Match[str]) -> _Found | None:
         return _Found(start, end, kind, shift=_RELATIVE_DAYS[groups["rel"]])
     if kind == "recent":
         return _Found(start, end, kind)
+    if kind == "weekday":
+        weekday = "一二三四五六日".find(groups["wd"]) if groups["wd"] != "天" else 6
+        return _Found(start, end, kind, day=weekday, shift=-1 if groups["wk"] == "上" else 0)
     if kind == "yearsago":
         years = -_number(groups["ago"])
         return _Found(start, end, kind, day=1 if "today" in groups else None, shift=years)
@@ -303,6 +308,9 @@ def _resolve_relative(item: _Found, ref: _Reference) -> str | None:
         return date.isoformat() if date else None
     if item.kind == "relative" and base:
         return (base + dt.timedelta(days=item.shift)).isoformat()
+    if item.kind == "weekday" and base and item.day is not None:
+        monday = base - dt.timedelta(days=base.weekday()) + dt.timedelta(weeks=item.shift)
+        return (monday + dt.timedelta(days=item.day)).isoformat()
     if item.kind == "yearsago" and base:
         if item.day:  # 一年前的今天: the same day, N years before (28 Feb for 29 Feb)
             same_day = _date(base.year + item.shift, base.month, base.day)

@@ -30,9 +30,9 @@ CLAUSE_AFTER = 40   # a trigger this far after the name, in the same clause
 NEAR_BEFORE = 16    # a trigger this far before the name (成立了XX国际传播中心, 举行XX…)
 STALE_DAYS = 45     # a ceremony this long before publication is background, not news
 LOOK_BACK = re.compile(r"^(?:成立|揭牌|挂牌|运行|运营|正式)*"
-                       r"(以来|于|后|之后|之初|时|至今|不久|前夕?|的?第?[一二三四五六七八九十两\d]+周年|周年|满)")
-PLAN = re.compile(r"(?<!经过)(?<!历经)(?<!经)"
-                  r"(筹建|筹备|拟建|拟成立|拟于|将于|将在|即将|计划于|计划在|准备|规划建设|批复同意|同意设立|申报|"
+                       r"(以来|于|后|之后|之初|时|至今|不久|前夕?|的?第?[一二三四五六七八九十两\d]+周年|周年|满|"
+                       r"(半|[一二三四五六七八九十两\d]+个?)(年|月|周|天)(以?来|多来))")
+PLAN = re.compile(r"(筹建|筹备|拟建|拟成立|拟于|将于|将在|即将|计划于|计划在|准备|规划建设|批复同意|同意设立|申报|"
                   r"争取|谋划|启动建设|加快建设)(?!之后|以后|后|，终于)")
 # Before the trigger: the center is to be launched (将…组建, 力争…挂牌) or only attends (…参加挂牌活动).
 FUTURE = re.compile(r"(将|力争|拟|预计|计划|有望|准备)")
@@ -51,6 +51,13 @@ SUB_UNIT = re.compile(r"(分中心|工作站|联络站|传播站|海外站|联�
 OVERSEAS = re.compile(r"(海外|境外|驻外|国外|欧洲|美洲|非洲|中东|拉美)")
 GENERIC_PREFIX = re.compile(r"^(.*[省市县区]?)?([一二三四五六七八九十两多各首数几\d]+(级|个|地|家|批|所|座)|各地|各级|"
                             r"一批|多地|本地|当地|地方|省级|市级|县级|全国|我国|国家级)$")
+# 揭牌仪式上，X国际传播中心与…签署: the sentence happens at the center's own ceremony.
+CEREMONY_CONTEXT = re.compile(r"^(仪式|大会|活动)(上|现场|中|当天)?[，,]$")
+RENAMED = re.compile(r"(更名|改名|易名|新的牌匾|换牌)")
+# A look back over a year or more (岁末回眸, 盘点): only what happened in the last days is news.
+RETROSPECTIVE = re.compile(r"(回眸|盘点|回顾|年终|岁末|年末|十件大事|十大新闻|一年来|这一年)")
+RETROSPECTIVE_DAYS = 7
+COUNT_TAIL = re.compile(r"[一二三四五六七八九十两\d]+(地|个|家|座|所)$")
 MARK_CENTER = ("⟦", "⟧")
 MARK_TRIGGER = ("⟨", "⟩")
 
@@ -73,9 +80,10 @@ def detect_events(url: str, title: str | None, normalized: NormalizedText, hits:
     text = normalized.text
     province_hint = province_hint or dominant_province(text, gaz)
     triggers = [h for h in hits if h.category == "trigger"]
-    candidates = [c for c in (_classify(text, normalized.sentences, center, triggers, gaz)
-                              for center in _center_names(text, hits, gaz)) if c is not None]
-    candidates = _drop_contained(candidates)
+    names = _center_names(text, hits, gaz)
+    candidates = _candidates(text, normalized.sentences, names, triggers, gaz, ceremony=False) \
+        or _candidates(text, normalized.sentences, names, triggers, gaz, ceremony=True) \
+        or _by_reference(text, normalized.sentences, names, triggers)
     best: dict[str, tuple[tuple[float, int, int], Event]] = {}
     for c in candidates:
         event = _event(url, title, normalized, c, published, province_hint, gaz, _scope(text, c, candidates))
@@ -87,6 +95,50 @@ def detect_events(url: str, title: str | None, normalized: NormalizedText, hits:
         if key not in best or rank > best[key][0]:
             best[key] = (rank, event)
     return sorted((e for _, e in best.values()), key=lambda e: text.find(e.center))
+
+
+def _candidates(text: str, sentences: tuple[Sentence, ...], names: list[CenterName], triggers: list[Hit],
+                gaz: Gazetteer, ceremony: bool) -> list[Candidate]:
+    """Launch candidates; with `ceremony`, also a center named at a ceremony (揭牌仪式上，X…), which is
+    weaker evidence and only counts when no center has a trigger of its own."""
+    found = [_classify(text, sentences, center, triggers, gaz, ceremony) for center in names]
+    return _drop_contained([c for c in found if c is not None])
+
+
+# The one center of an article named by reference: 该中心, 中心, 这一…机构, 这家…机构.
+REFERENCE = re.compile(r"(该中心|这个中心|(?:^|(?<=[，,；;。\s]))中心|这一[^，。]{0,30}机构|这家[^，。]{0,30}机构|"
+                       r"该机构)")
+OTHER_SUBJECT = re.compile(r"(中心|工作站|站|工作室|基地|平台|账号|大楼|频道|研究院|联盟)")
+
+
+def _by_reference(text: str, sentences: tuple[Sentence, ...], names: list[CenterName],
+                  triggers: list[Hit]) -> list[Candidate]:
+    """历经半年筹备，这一…机构于当天在合肥正式揭牌运行: when an article names one center and a sentence
+    launches it by reference only, that sentence is the launch (with less confidence)."""
+    if len({center_name_key(n.name) for n in names}) != 1:
+        return []
+    for sentence in sentences:
+        body = text[sentence.start:sentence.end]
+        if "国际传" in body or _plan(body) or RENAMED.search(body) or not REFERENCE.search(body):
+            continue
+        for t in triggers:
+            if sentence.start <= t.start < sentence.end and STRONG.match(text[t.start:t.end]) \
+                    and not LOOK_BACK.match(text[t.end:t.end + 6]) and _subject_is_reference(text, sentence, t):
+                return [Candidate(names[0], sentence, t, "launch", 0.45)]
+    return []
+
+
+def _subject_is_reference(text: str, sentence: Sentence, trigger: Hit) -> bool:
+    """The reference stands before the verb in its clause, and nothing else is launched there."""
+    commas = [m.end() for m in re.finditer(r"[，,；;]", text[sentence.start:trigger.start])]
+    clause_start = sentence.start + (commas[-1] if commas else 0)
+    before = text[clause_start:trigger.start]
+    reference = REFERENCE.search(text[sentence.start:trigger.start])
+    if reference is None:
+        return False
+    own = before.replace(reference.group(0), "")
+    return not (OTHER_SUBJECT.search(own) or "的" in own[-2:] or ACTIVITY.search(before)
+                or FUTURE.search(text[sentence.start:trigger.start]))
 
 
 def dominant_province(text: str, gaz: Gazetteer) -> str | None:
@@ -101,10 +153,20 @@ def _center_names(text: str, hits: list[Hit], gaz: Gazetteer) -> list[CenterName
     names = []
     for hit in hits:
         if hit.category == "center":
-            name = name_at(text, hit.start, hit.end, gaz)
+            name = _without_count(text, name_at(text, hit.start, hit.end, gaz), gaz)
             if not name.generic and not GENERIC_PREFIX.match(name.prefix):
                 names.extend([*_coordinated(text, name, gaz), name])
     return names
+
+
+def _without_count(text: str, name: CenterName, gaz: Gazetteer) -> CenterName:
+    """武威、张掖、酒泉三地国际传播中心: drop the count word so that the places can be shared out."""
+    count = COUNT_TAIL.search(name.prefix)
+    place = name.prefix[:count.start()] if count else ""
+    if not count or not place or gaz.lookup(place) is None:
+        return name
+    suffix = text[name.suffix_start:name.end]
+    return CenterName(place + suffix, name.start, name.end, name.suffix_start)
 
 
 def _coordinated(text: str, name: CenterName, gaz: Gazetteer) -> list[CenterName]:
@@ -127,12 +189,21 @@ def _clause_after(text: str, center: CenterName, sentence: Sentence) -> str:
     return re.split(r"[，,；;。！？]", tail, maxsplit=1)[0]
 
 
-def _triggers_near(text: str, center: CenterName, sentence: Sentence, triggers: list[Hit]) -> list[Hit]:
+def _triggers_near(text: str, center: CenterName, sentence: Sentence, triggers: list[Hit],
+                   ceremony: bool = False) -> list[Hit]:
     clause_end = center.end + len(_clause_after(text, center, sentence))
     near = [t for t in triggers if center.end <= t.start < clause_end
             or (sentence.start <= t.start and 0 <= center.start - t.end <= NEAR_BEFORE
-                and not re.search(r"[，,；;]", text[t.end:center.start]))]
+                and (not re.search(r"[，,；;]", text[t.end:center.start])
+                     or (ceremony and CEREMONY_CONTEXT.match(text[t.end:center.start])
+                    and STRONG.match(text[t.start:t.end]))))]
     return [t for t in near if not LOOK_BACK.match(text[t.end:t.end + 6])]
+
+
+def _plan(body: str) -> bool:
+    """A plan or a future launch (筹建, 将于, 拟); 经过/历经…筹备 looks back on the preparation."""
+    return any(not re.search(r"(经过|历经|经)", body[max(0, m.start() - 8):m.start()])
+               for m in PLAN.finditer(body))
 
 
 def _trigger_later(text: str, center: CenterName, sentence: Sentence, triggers: list[Hit]) -> list[Hit]:
@@ -146,13 +217,14 @@ def _trigger_later(text: str, center: CenterName, sentence: Sentence, triggers: 
 
 
 def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, triggers: list[Hit],
-              gaz: Gazetteer) -> Candidate | None:
+              gaz: Gazetteer, ceremony: bool = False) -> Candidate | None:
     sentence = sentence_at(sentences, center.start)
     if sentence is None:
         return None
-    near = _triggers_near(text, center, sentence, triggers) or _trigger_later(text, center, sentence, triggers)
+    near = _triggers_near(text, center, sentence, triggers, ceremony) \
+        or _trigger_later(text, center, sentence, triggers)
     body = text[sentence.start:sentence.end]
-    if not near or PLAN.search(body):
+    if not near or _plan(body) or RENAMED.search(body):
         return None
     trigger = min(near, key=lambda t: abs(t.start - center.end))
     between = text[center.end:trigger.start] if trigger.start >= center.end else text[trigger.end:center.start]
@@ -222,7 +294,7 @@ def _drop_contained(candidates: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-def _stale(date: str | None, published: dt.date | None) -> bool:
+def _stale(date: str | None, published: dt.date | None, days: int = STALE_DAYS) -> bool:
     """A ceremony date well before publication: the article looks back on an older launch."""
     if not date or not published:
         return False
@@ -231,8 +303,8 @@ def _stale(date: str | None, published: dt.date | None) -> bool:
         return parts[0] < published.year
     if len(parts) == 2:  # a month: judged by its last day
         following = dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return (published - following).days > STALE_DAYS - 1
-    return (published - dt.date(*parts)).days > STALE_DAYS
+        return (published - following).days > days - 1
+    return (published - dt.date(*parts)).days > days
 
 
 def _scope(text: str, c: Candidate, candidates: list[Candidate]) -> tuple[int, int]:
@@ -248,7 +320,8 @@ def _event(url: str, title: str | None, normalized: NormalizedText, c: Candidate
            province_hint: str | None, gaz: Gazetteer, scope: tuple[int, int]) -> Event | None:
     text = normalized.text
     date = resolve_event_date(text, c.trigger.start, published)
-    if _stale(date, published):
+    days = RETROSPECTIVE_DAYS if RETROSPECTIVE.search(text[:150]) else STALE_DAYS
+    if _stale(date, published, days):
         return None
     context_start, context_end = paragraph_bounds(text, c.sentence.start)
     place = _place(c, text, text[max(0, context_start - 200):context_end], province_hint, gaz)
