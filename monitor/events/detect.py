@@ -84,11 +84,15 @@ def detect_events(url: str, title: str | None, normalized: NormalizedText, hits:
     candidates = _candidates(text, normalized.sentences, names, triggers, gaz, ceremony=False) \
         or _candidates(text, normalized.sentences, names, triggers, gaz, ceremony=True) \
         or _by_reference(text, normalized.sentences, names, triggers)
+    retrospective = RETROSPECTIVE.search(text[:150]) is not None
+    dated = [(c, date) for c in candidates
+             if not _stale(date := resolve_event_date(text, c.trigger.start, published), published,
+                           RETROSPECTIVE_DAYS if retrospective else STALE_DAYS)]
+    current = [c for c, _ in dated]
     best: dict[str, tuple[tuple[float, int, int], Event]] = {}
-    for c in candidates:
-        event = _event(url, title, normalized, c, published, province_hint, gaz, _scope(text, c, candidates))
-        if event is None:
-            continue
+    for c, date in dated:
+        scope = _scope(text, c, current, normalized.sentences)
+        event = _event(url, title, normalized, c, date, province_hint, gaz, scope)
         # Most confident first; then the more precise date; then the later sentence (body over headline).
         rank = (round(event.confidence, 3), len(event.date or ""), c.sentence.start)
         key = f"{event.type}|{center_name_key(c.center.name)}"  # 婺源县… and 婺源… are one center
@@ -307,27 +311,46 @@ def _stale(date: str | None, published: dt.date | None, days: int = STALE_DAYS) 
     return (published - dt.date(*parts)).days > days
 
 
-def _scope(text: str, c: Candidate, candidates: list[Candidate]) -> tuple[int, int]:
+def _scope(text: str, c: Candidate, candidates: list[Candidate],
+           sentences: tuple[Sentence, ...]) -> list[tuple[int, int]]:
     """Where an event's partners are read: the whole article when it reports one center; in a
-    round-up, from its sentence to the next sentence that reports another center."""
-    others = [o.sentence.start for o in candidates if o.center.name != c.center.name]
-    if not others:
-        return 0, len(text)
-    return c.sentence.start, min((s for s in others if s > c.sentence.start), default=len(text))
+    round-up, the sentences that name it alone and those that follow them in the same paragraph
+    without naming another center (利川…。该中心依托…。 belongs to 利川, not to 巴东)."""
+    keys = {center_name_key(o.center.name): _short(o.center.name) for o in candidates}
+    mine = center_name_key(c.center.name)
+    if len(keys) < 2:
+        return [(0, len(text))]
+    spans: list[tuple[int, int]] = []
+    owner: str | None = None
+    for sentence in sentences:
+        if text[sentence.start - 1:sentence.start] == "\n":
+            owner = None  # a new paragraph starts unowned
+        body = text[sentence.start:sentence.end]
+        named = {key for key, short in keys.items() if short in body}
+        if named:
+            owner = named.pop() if len(named) == 1 else None
+        if owner == mine:
+            spans.append((sentence.start, sentence.end))
+    return spans or [(c.sentence.start, c.sentence.end)]
 
 
-def _event(url: str, title: str | None, normalized: NormalizedText, c: Candidate, published: dt.date | None,
-           province_hint: str | None, gaz: Gazetteer, scope: tuple[int, int]) -> Event | None:
+def _short(name: str) -> str:
+    """The part of a center's name that tells it apart in a round-up: 利川 of 利川国际传播中心,
+    延安分中心 of 陕西国际传播中心延安分中心."""
+    suffix = re.search(r"(国际传播中心|国际传媒中心|对外传播中心)", name)
+    if suffix is None:
+        return name
+    return name[suffix.end():] or name[:suffix.start()] or name
+
+
+def _event(url: str, title: str | None, normalized: NormalizedText, c: Candidate, date: str | None,
+           province_hint: str | None, gaz: Gazetteer, scope: list[tuple[int, int]]) -> Event:
     text = normalized.text
-    date = resolve_event_date(text, c.trigger.start, published)
-    days = RETROSPECTIVE_DAYS if RETROSPECTIVE.search(text[:150]) else STALE_DAYS
-    if _stale(date, published, days):
-        return None
     context_start, context_end = paragraph_bounds(text, c.sentence.start)
     place = _place(c, text, text[max(0, context_start - 200):context_end], province_hint, gaz)
     owner = place.name if place and place.level == "other" else None  # 由山东省港口集团设立: the owner
-    partners = tuple(p for p in find_partners(text, scope[0], scope[1], c.center.name)
-                     if p != c.center.name and p != owner)
+    found = dict.fromkeys(p for start, end in scope for p in find_partners(text, start, end, c.center.name))
+    partners = tuple(p for p in found if p != c.center.name and p != owner)
     confidence = c.score + (0.05 if place else -0.1) + _date_weight(date)
     if title and c.center.name in to_simplified(fold_width(title)):
         confidence += 0.05
