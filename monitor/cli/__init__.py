@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from monitor.cli import extract, lexicon, queue, run, sources  # noqa: F401  (they register commands)
+from monitor.cli import extract, lexicon, queue, report, run, sources, terms  # noqa: F401  (register commands)
 from monitor.cli.common import cli
 
 __all__ = ["cli", "main"]
