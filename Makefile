@@ -39,6 +39,7 @@ eval: $(TESTSTAMP)
 	$(BIN)/python -m monitor.evaluation --gold tests/data/gold --out eval.json
 	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout --out eval-holdout.json --errors 0
 	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout2 --out eval-holdout2.json --errors 0
+	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout3 --out eval-holdout3.json --errors 0
 
 clean:
 	rm -rf $(VENV) demo.db eval.json bench.json .pytest_cache .mypy_cache .ruff_cache

@@ -20,12 +20,14 @@ _NAME_FLAGS = ("n", "j", "b", "s", "an")
 _STOP_WORDS = frozenset({
     "首个", "首家", "全省", "全市", "全县", "全区", "全国", "县级", "市级", "省级", "我省", "我市", "我县",
     "我区", "该", "这个", "新", "一个", "一家", "仪式", "揭牌", "成立", "挂牌", "标志", "依托", "暨",
+    "举行", "举办", "召开", "隆重", "正式", "宣布", "迎来", "见证", "共同", "为",
 })
 _ORG_SUFFIX = re.compile(r"(集团|日报社|报社|电视台|广播电视台|融媒体中心|大学|学院|宣传部|网信办|委员会|"
                          r"公司|局|厅|办)$")
 _PUNCT = re.compile(r"[\s，。、；：！？“”‘’\"'（）()《》〈〉【】\[\]—…·,.;:!?<>|/\\-]")
 _QUOTED_BEFORE = re.compile(r"[“「\"][^“”「」\"，。；\n]{1,20}[”」\"]$")
 _ALIAS_BEFORE = re.compile(r"[（(]以下简称[“\"「]?([^”\"」）)]{1,12})[”\"」]?[）)]$")
+_VERB_IN_NAME = re.compile(r"(举行|举办|召开|迎来|宣布|见证|标志着|揭牌|成立|挂牌)")
 GENERIC_PREFIXES = frozenset({"", "县", "市", "省", "区", "州", "该", "本", "中心"})
 
 
@@ -61,6 +63,9 @@ def name_at(text: str, suffix_start: int, suffix_end: int, gazetteer: Gazetteer)
     start = _grow_left(text, suffix_start)
     while (quoted := _QUOTED_BEFORE.search(text[max(0, start - 24):start])) is not None:
         start = _grow_left(text, max(0, start - 24) + quoted.start())
+    verbs = list(_VERB_IN_NAME.finditer(text, start, suffix_start))
+    if verbs:  # 隆重举行|襄阳 cut as one word: the name starts after the verb
+        start = verbs[-1].end()
     start = _extend_to_place(text, start, suffix_start, gazetteer)
     return CenterName(text[start:suffix_end], start, suffix_end, suffix_start)
 

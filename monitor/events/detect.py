@@ -49,15 +49,18 @@ ADVERBS_BEFORE_VERB = re.compile(r"(正式|已经|已|同步|顺利|成功|隆�
 CEREMONY_FOR = re.compile(r"(举行|举办|开展|组织)[^，。]*?[“《]")
 SUB_UNIT = re.compile(r"(分中心|工作站|联络站|传播站|海外站|联络处|办事处|代表处|海外中心|海外办公室|办公室)")
 OVERSEAS = re.compile(r"(海外|境外|驻外|国外|欧洲|美洲|非洲|中东|拉美)")
-GENERIC_PREFIX = re.compile(r"^(.*[省市县区]?)?([一二三四五六七八九十两多各首数几\d]+(级|个|地|家|批|所|座)|各地|各级|"
-                            r"一批|多地|本地|当地|地方|省级|市级|县级|全国|我国|国家级)$")
+GENERIC_PREFIX = re.compile(r"^(.*[省市县区]?)?([一二三四五六七八九十两多各首数几\d]+"
+                            r"(级|个|地|家|批|所|座|县|市|区|州|镇)|"
+                            r"各地|各级|一批|多地|本地|当地|地方|省级|市级|县级|全国|我国|国家级)$")
 # 揭牌仪式上，X国际传播中心与…签署: the sentence happens at the center's own ceremony.
 CEREMONY_CONTEXT = re.compile(r"^(仪式|大会|活动)(上|现场|中|当天)?[，,]$")
 RENAMED = re.compile(r"(更名|改名|易名|新的牌匾|换牌)")
+# A ceremony that did not take place: postponed, called off, originally planned.
+CALLED_OFF = re.compile(r"(推迟|延期|取消|暂停|改期|另行通知|原定于?|原计划)")
 # A look back over a year or more (岁末回眸, 盘点): only what happened in the last days is news.
 RETROSPECTIVE = re.compile(r"(回眸|盘点|回顾|年终|岁末|年末|十件大事|十大新闻|一年来|这一年)")
 RETROSPECTIVE_DAYS = 7
-COUNT_TAIL = re.compile(r"[一二三四五六七八九十两\d]+(地|个|家|座|所)$")
+COUNT_TAIL = re.compile(r"[一二三四五六七八九十两\d]+(地|个|家|座|所|县|市|区|州|镇)$")
 MARK_CENTER = ("⟦", "⟧")
 MARK_TRIGGER = ("⟨", "⟩")
 
@@ -123,7 +126,8 @@ def _by_reference(text: str, sentences: tuple[Sentence, ...], names: list[Center
         return []
     for sentence in sentences:
         body = text[sentence.start:sentence.end]
-        if "国际传" in body or _plan(body) or RENAMED.search(body) or not REFERENCE.search(body):
+        if "国际传" in body or _plan(body) or RENAMED.search(body) or CALLED_OFF.search(body) \
+                or not REFERENCE.search(body):
             continue
         for t in triggers:
             if sentence.start <= t.start < sentence.end and STRONG.match(text[t.start:t.end]) \
@@ -228,7 +232,7 @@ def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, tr
     near = _triggers_near(text, center, sentence, triggers, ceremony) \
         or _trigger_later(text, center, sentence, triggers)
     body = text[sentence.start:sentence.end]
-    if not near or _plan(body) or RENAMED.search(body):
+    if not near or _plan(body) or RENAMED.search(body) or CALLED_OFF.search(body):
         return None
     trigger = min(near, key=lambda t: abs(t.start - center.end))
     between = text[center.end:trigger.start] if trigger.start >= center.end else text[trigger.end:center.start]
