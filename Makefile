@@ -41,5 +41,11 @@ eval: $(TESTSTAMP)
 	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout2 --out eval-holdout2.json --errors 0
 	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout3 --out eval-holdout3.json --errors 0
 
+## make bench: speed and memory on a generated corpus of N pages (default 10000; e.g. make bench N=2000);
+## prints the figures and the targets, writes bench.json and bench-profile.txt (see docs/bench.md)
+N ?= 10000
+bench: $(STAMP)
+	$(BIN)/python -m monitor.bench --pages $(N) --out bench.json --profile-out bench-profile.txt
+
 clean:
-	rm -rf $(VENV) demo.db eval.json bench.json .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo.db demo-logs eval.json eval-*.json bench.json bench-profile.txt .pytest_cache .mypy_cache .ruff_cache

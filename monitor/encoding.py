@@ -4,7 +4,10 @@ Order of evidence: a byte-order mark (proof of the bytes, as in the WHATWG sniff
 header charset, a ``<meta>`` charset anywhere in the head (HTML) or the ``<?xml encoding?>`` declaration,
 then detection with charset-normalizer. GB2312 and GBK are read as their superset GB18030. Bytes that are
 valid UTF-8 (with non-ASCII in them) are read as UTF-8 whatever is declared: re-saved Chinese pages often
-keep a stale ``charset=GB2312``. Decoding never raises: the last resort is ``errors="replace"``.
+keep a stale ``charset=GB2312``. A page whose lines mix UTF-8 and GBK (a template in one, an included
+footer in the other) is read line by line. Decoding never raises: the last resort is ``errors="replace"``.
+
+`not_text` tells a PDF, an image or other binary file from a page before anyone tries to decode it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import charset_normalizer
 
 log = logging.getLogger(__name__)
 
-Source = Literal["header", "bom", "meta", "xml-declaration", "detected", "fallback"]
+Source = Literal["header", "bom", "meta", "xml-declaration", "detected", "mixed", "fallback"]
 
 # Labels Python does not know, or knows under a narrower codec than browsers use (WHATWG Encoding).
 _ALIASES = {
@@ -62,6 +65,25 @@ _HEAD_TOKEN = re.compile(rb"<(!--|script\b|style\b|/head\b|body\b|meta\b)")  # s
 _BLOCK_END = {b"!--": b"-->", b"script": b"</script", b"style": b"</style"}
 _META_CHARSET = re.compile(rb"""\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 _XML_DECL = re.compile(rb"""\A\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MIXED_MIN_CJK = 4  # ideographs a UTF-8 line needs to count as evidence of UTF-8 in a mixed page
+# Magic numbers of files that feeds link instead of articles.
+_MAGIC = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a ZIP archive or Office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Office (Word, Excel) document"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"ID3", "an MP3 audio file"),
+    (b"\x00\x00\x01\xba", "an MPEG video"),
+)
+_BINARY_TYPES = ("image/", "audio/", "video/", "application/pdf", "application/zip", "application/msword",
+                 "application/vnd.")
 _XML_DECL_TEXT = re.compile(r"""\A(\ufeff?\s*<\?xml\b[^>]*?\bencoding\s*=\s*)(["'])[^"']*\2""", re.I)
 
 
@@ -92,6 +114,35 @@ def decode_feed(content: bytes, content_type: str | None) -> Decoded:
     return Decoded(text, decoded.encoding, decoded.source)
 
 
+def not_text(content: bytes, content_type: str | None) -> str | None:
+    """Why these bytes are no web page (a PDF, an image, an archive...), in words for people; None for text.
+
+    The bytes decide: a server may call a page application/octet-stream or an image text/html. A
+    declared binary type is believed only when the bytes hold NUL characters, as text never does.
+    """
+    kind = _binary_kind(content)
+    if kind is None and content_type and content_type.lower().startswith(_BINARY_TYPES) and b"\0" in content[:1024]:
+        kind = "binary data"
+    if kind is None:
+        return None
+    declared = content_type.split(";")[0].strip() if content_type else "no Content-Type"
+    return f"not a web page but {kind} ({declared}): the link leads to a file, not to an article"
+
+
+def _binary_kind(content: bytes) -> str | None:
+    if _bom(content) is not None:
+        return None
+    head = content[:16]
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"AVI ", b"WAVE"):
+        return {b"WEBP": "a WebP image", b"AVI ": "an AVI video", b"WAVE": "a WAV audio file"}[head[8:12]]
+    if head[4:8] == b"ftyp":
+        return "an MP4 video"
+    kind = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
+    if kind is None and b"\0" in content[:1024]:
+        return "binary data"
+    return kind
+
+
 def normalize_label(label: str, *, in_document: bool = False) -> str | None:
     """The Python codec for a charset label, GB2312/GBK widened to GB18030; None if unknown.
 
@@ -118,6 +169,7 @@ def _decode(content: bytes, declared: list[tuple[str, Source]]) -> Decoded:
     declared = _demote_weak_header(declared)
     return (
         _utf8_if_valid(content, declared)
+        or _mixed_lines(content, declared)
         or _first_strict(content, declared)
         or _first_tolerable(content, declared)
         or _detect(content)
@@ -201,6 +253,34 @@ def _utf8_if_valid(content: bytes, declared: list[tuple[str, Source]]) -> Decode
     if source is None and declared:
         log.debug("declared %s, but the bytes are valid UTF-8: reading UTF-8", declared[0][0])
     return Decoded(text, "utf-8", source or "detected")
+
+
+def _mixed_lines(content: bytes, declared: list[tuple[str, Source]]) -> Decoded | None:
+    """A page whose lines are partly UTF-8 and partly in a legacy encoding, decoded line by line.
+
+    Evidence needed: a line that is valid UTF-8 with at least four Chinese characters in it (GBK bytes
+    hardly ever are), and a line that is not valid UTF-8. The lines that are not are read in the
+    declared legacy encoding, else GB18030.
+    """
+    if b"\n" not in content:
+        return None
+    lines = content.splitlines(keepends=True)
+    texts = [_utf8_or_none(line) for line in lines]
+    if None not in texts or not any(text and len(_CJK.findall(text)) >= _MIXED_MIN_CJK for text in texts):
+        return None
+    legacy = next((name for name, _ in declared if name != "utf-8"), "gb18030")
+    log.debug("mixed encodings: %d of %d lines are not UTF-8; reading them as %s", texts.count(None), len(lines),
+              legacy)
+    parts = (text if text is not None else line.decode(legacy, "replace")
+             for line, text in zip(lines, texts, strict=True))
+    return Decoded("".join(parts), "utf-8", "mixed")
+
+
+def _utf8_or_none(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _first_strict(content: bytes, declared: list[tuple[str, Source]]) -> Decoded | None:

@@ -4,6 +4,11 @@ Input is text already decoded by monitor.encoding: this module never sees bytes 
 RSS 0.9x/2.0, RDF (RSS 1.0), Atom 0.3/1.0 go through feedparser; list pages through lxml.
 Dates come back as aware datetimes in China time (UTC+08:00); a date written without a zone
 (``2025-03-28 10:21:00``) is China time, not UTC as feedparser assumes.
+
+Hostile input is defused before feedparser sees it: a DOCTYPE that declares entities expanding into
+other entities or files (the "billion laughs" bomb, external entities) is refused, harmless entities are
+replaced by their text within a bound, and only the first `max_entries` items are parsed at all, so a
+feed of 50,000 items costs what one of 2,000 does.
 """
 
 from __future__ import annotations
@@ -29,7 +34,15 @@ log = logging.getLogger(__name__)
 
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "UTC+08:00")
 DEFAULT_MAX_ENTRIES = 2000
-HTML_ERROR = "HTML page where a feed was expected"
+HTML_ERROR = (
+    "HTML page where a feed was expected (a web page, not RSS/Atom): find the outlet's feed address,"
+    " or list this page under [[outlets.pages]] with a links pattern"
+)
+EMPTY_ERROR = "not a feed: the response is empty"
+ENTITY_ERROR = "refused: the feed declares"
+MAX_ENTITY_GROWTH = 1_000_000  # characters that harmless declared entities may add to a feed
+_MAX_ENTITY_DECLARATIONS = 200
+_PREDEFINED_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.DOTALL)
@@ -39,6 +52,15 @@ _HTML_START = re.compile(
     re.IGNORECASE,
 )
 _ENTRY_CLOSE = re.compile(r"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"<!DOCTYPE\b", re.IGNORECASE)
+_ANY_ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
+_SUBSET_END = re.compile(r"\]\s*>")
+_ENTITY_DECL = re.compile(
+    r"""<!ENTITY\s+(?P<param>%\s*)?(?P<name>[\w.:-]+)\s+(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<ext>SYSTEM|PUBLIC)\b)"""
+    r"[^>]*>",
+    re.IGNORECASE,
+)
+_CHAR_REF = re.compile(r"&#(?:[0-9]+|x[0-9A-Fa-f]+);")
 _SPACES = re.compile(r"\s+")
 _LINK_TEXT_STOP = frozenset(
     {"a", "li", "ul", "ol", "dl", "dt", "dd", "div", "p", "table", "tr", "td", "th", "section", "article"}
@@ -69,14 +91,137 @@ class ParsedFeed:
 
 
 def parse_feed(text: str, base_url: str, max_entries: int = DEFAULT_MAX_ENTRIES) -> ParsedFeed:
-    """Parse a decoded feed; relative links resolve against `base_url`; at most `max_entries`."""
-    if looks_like_html(text):
-        return ParsedFeed("unknown", (), None, HTML_ERROR)
+    """Parse a decoded feed; relative links resolve against `base_url`; only the first `max_entries`
+    items are read. `error` says why a feed gave no entries, in words a person can act on."""
+    refusal = _refusal(text)
+    if refusal is not None:
+        return ParsedFeed("unknown", (), None, refusal)
+    text, refusal = defuse_entities(text)
+    if refusal is not None:
+        return ParsedFeed("unknown", (), None, refusal)
+    text, total = _first_entries(text, max_entries)
     parsed = _run_feedparser(text, base_url)
     kind = _kind(str(parsed.get("version") or ""))
-    entries = _entries(_complete_entries(parsed, text), base_url, max_entries)
+    items = _complete_entries(parsed, text)
+    entries = _entries(items, base_url, max_entries)
+    if total > max_entries:
+        log.warning("feed %s: read the first %d items of %d", base_url, max_entries, total)
     title = _plain(parsed.get("feed", {}).get("title"))
-    return ParsedFeed(kind, entries, title, _feed_error(parsed, kind, entries))
+    return ParsedFeed(kind, entries, title, _feed_error(parsed, kind, entries, len(items)))
+
+
+def defuse_entities(text: str) -> tuple[str, str | None]:
+    """The document with the entities of its DOCTYPE replaced by their text, or a refusal.
+
+    Refused (the second value says why): entities that refer to other entities, to parameter entities
+    or to external files (the "billion laughs" bomb, XXE); harmless ones that would still grow the
+    document by more than MAX_ENTITY_GROWTH characters (the quadratic blow-up); and any `<!ENTITY` left
+    where this function cannot read it, so that no parser downstream ever sees a declaration. A document
+    without a DOCTYPE subset comes back unchanged.
+    """
+    subset = _internal_subset(text)
+    if subset is not None:
+        start, inside, after = subset
+        values, problem = _entity_values(inside)
+        if problem is None:
+            text, problem = _expand(text[:start], text[after:], values)
+        if problem is not None:
+            return "", _entity_refusal(problem)
+    if _ANY_ENTITY.search(text):
+        return "", _entity_refusal("XML entities where they cannot be read")
+    return text, None
+
+
+def _expand(head: str, rest: str, values: dict[str, str]) -> tuple[str, str | None]:
+    """`rest` with the declared entities replaced, unless that would grow it beyond MAX_ENTITY_GROWTH."""
+    if not values:
+        return head + rest, None
+    references = re.compile("&(" + "|".join(re.escape(name) for name in values) + ");")
+    growth = sum(len(values[m.group(1)]) for m in references.finditer(rest))
+    if growth > MAX_ENTITY_GROWTH:
+        return "", f"XML entities that would add {growth:,} characters to it"
+    return head + references.sub(lambda m: values[m.group(1)], rest), None
+
+
+def _entity_refusal(problem: str) -> str:
+    return (f"{ENTITY_ERROR} {problem} (the pattern of an entity-expansion bomb); nothing of it was read:"
+            " ask the outlet to fix the feed or remove it from feeds.toml")
+
+
+def _refusal(text: str) -> str | None:
+    """Why the text is no feed at all before parsing it: empty, or an HTML page."""
+    if looks_like_html(text):
+        return HTML_ERROR
+    body = text.lstrip("\ufeff")
+    prolog = _PROLOG.match(body)
+    if not body[prolog.end() if prolog else 0 :].strip():
+        return EMPTY_ERROR
+    return None
+
+
+def _internal_subset(text: str) -> tuple[int, str, int] | None:
+    """(start of the <!DOCTYPE, the text of its [internal subset], end of the DOCTYPE), if the prolog
+    (after the XML declaration, comments and processing instructions) has a DOCTYPE with a subset."""
+    body = text.lstrip("\ufeff")
+    offset = len(text) - len(body)
+    prolog = _PROLOG.match(body)
+    doctype = _DOCTYPE.match(body, prolog.end() if prolog else 0)
+    if doctype is None:
+        return None
+    bracket = _subset_start(body, doctype.end())
+    if bracket is None:
+        return None
+    end = _SUBSET_END.search(body, bracket)
+    stop = (end.start(), end.end()) if end else (len(body), len(body))
+    return offset + doctype.start(), body[bracket + 1 : stop[0]], offset + stop[1]
+
+
+def _subset_start(body: str, position: int) -> int | None:
+    """Index of the `[` opening the DOCTYPE's internal subset, skipping quoted literals; None at `>`."""
+    while position < len(body):
+        char = body[position]
+        if char in "\"'":
+            closing = body.find(char, position + 1)
+            position = len(body) if closing < 0 else closing + 1
+            continue
+        if char == "[":
+            return position
+        if char == ">":
+            return None
+        position += 1
+    return None
+
+
+def _entity_values(subset: str) -> tuple[dict[str, str], str | None]:
+    """Declared name → replacement text of an internal subset, or a reason to refuse the document."""
+    declared = subset.upper().count("<!ENTITY")
+    if declared > _MAX_ENTITY_DECLARATIONS:
+        return {}, f"{declared} XML entities"
+    values: dict[str, str] = {}
+    readable = 0
+    for match in _ENTITY_DECL.finditer(subset):
+        readable += 1
+        name, value = match.group("name"), match.group("dq") if match.group("dq") is not None else match.group("sq")
+        if match.group("param") or match.group("ext") or value is None:
+            return {}, f"an external or parameter XML entity ({name})"
+        if "%" in value or "<" in value or "&" in _CHAR_REF.sub("", value):
+            return {}, f"XML entities built from other entities ({name})"
+        if name not in _PREDEFINED_ENTITIES:
+            values.setdefault(name, value)
+    if readable < declared:
+        return {}, "XML entity declarations that cannot be read"
+    return values, None
+
+
+def _first_entries(text: str, max_entries: int) -> tuple[str, int]:
+    """The document with every item after the first `max_entries` cut out, and the number of items.
+
+    The cut keeps the text after the last item (``</channel></rss>``), so the document stays well-formed.
+    """
+    closes = [match.end() for match in _ENTRY_CLOSE.finditer(text)]
+    if len(closes) <= max_entries:
+        return text, len(closes)
+    return text[: closes[max_entries - 1]] + text[closes[-1] :], len(closes)
 
 
 def looks_like_html(text: str) -> bool:
@@ -135,15 +280,21 @@ def parse_date_text(raw: str | None, parsed: Any = None) -> dt.datetime | None:
 
 
 def _run_feedparser(text: str, base_url: str) -> Any:
-    """feedparser over the text re-declared as UTF-8 (a stream, so it never opens a URL or a file)."""
-    body = _XML_DECL.sub("", text.lstrip("\ufeff"), count=1).lstrip()
+    """feedparser over the text re-declared as UTF-8 (a stream, so it never opens a URL or a file).
+
+    The line numbers of XML errors are those of `text` (see `_describe_bozo`)."""
+    original = text.lstrip("\ufeff")
+    body = _XML_DECL.sub("", original, count=1).lstrip()
+    removed_lines = original[: len(original) - len(body)].count("\n")
     data = ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8", errors="replace")
     headers = {"content-type": "application/xml; charset=utf-8", "content-location": base_url}
     try:
-        return feedparser.parse(io.BytesIO(data), response_headers=headers)
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers)
     except Exception as exc:  # feedparser reports bad XML as bozo; anything else must not stop a run
         log.warning("feedparser failed on %s: %s", base_url, exc)
-        return {"bozo": True, "bozo_exception": exc, "entries": [], "feed": {}}
+        return {"bozo": True, "bozo_exception": exc, "entries": [], "feed": {}, "line_shift": 0}
+    parsed["line_shift"] = removed_lines - 1  # our declaration is line 1; the removed prolog had lines too
+    return parsed
 
 
 def _kind(version: str) -> str:
@@ -167,15 +318,28 @@ def _complete_entries(parsed: Any, text: str) -> list[Any]:
     return entries
 
 
-def _feed_error(parsed: Any, kind: str, entries: tuple[FeedEntry, ...]) -> str | None:
+def _feed_error(parsed: Any, kind: str, entries: tuple[FeedEntry, ...], items: int) -> str | None:
     if entries:
         return None
+    if items:
+        return (f"feed has {items} item{'s' if items > 1 else ''} but none links to a web page (links missing,"
+                " javascript: or not http(s)); check the feed in a browser")
     if parsed.get("bozo"):
-        reason = parsed.get("bozo_exception") or "unreadable XML"
-        return f"malformed feed: {reason}"
+        return f"malformed feed: {_describe_bozo(parsed.get('bozo_exception'), parsed.get('line_shift', 0))}"
     if kind == "unknown":
         return "not a feed: no RSS, Atom or RDF root element"
     return None
+
+
+def _describe_bozo(exc: Any, line_shift: int) -> str:
+    """The XML error with its line and column in the feed as served, when the parser gives them."""
+    if exc is None:
+        return "unreadable XML"
+    line = exc.getLineNumber() if hasattr(exc, "getLineNumber") else None
+    column = exc.getColumnNumber() if hasattr(exc, "getColumnNumber") else None
+    if not isinstance(line, int) or not isinstance(column, int) or not hasattr(exc, "getMessage"):
+        return str(exc)
+    return f"{exc.getMessage()} at line {max(1, line + line_shift)}, column {column + 1}"
 
 
 def _entries(items: list[Any], base_url: str, max_entries: int) -> tuple[FeedEntry, ...]:
@@ -192,7 +356,6 @@ def _entries(items: list[Any], base_url: str, max_entries: int) -> tuple[FeedEnt
             guids.add(entry.guid)
         out.append(entry)
         if len(out) >= max_entries:
-            log.warning("feed %s: kept the first %d entries of %d", base_url, max_entries, len(items))
             break
     return tuple(out)
 

@@ -178,24 +178,22 @@ class Fetcher:
 
     def _follow(self, url: str, validators: Validators, *, check_robots: bool = True) -> _Attempt:
         """One attempt: GET `url`, following up to `max_redirects` redirects."""
-        current, hops, permanent = url, 0, True
+        chain, permanent = [url], True
         while True:
+            current = chain[-1]
             refusal = self._refusal(current) if check_robots else None
             if refusal is not None:
                 return _Attempt(_failed(url, refusal, final_url=current))
             hop = self._exchange(current, _conditional_headers(validators))
             location = hop.headers.get("location") if hop.status in _REDIRECTS else None
             if location is None:
-                return _settle(url, current, hop, validators, permanent=hops > 0 and permanent)
-            hops += 1
+                return _settle(url, current, hop, validators, permanent=len(chain) > 1 and permanent)
             permanent = permanent and hop.status in _PERMANENT
-            if hops > self._settings.max_redirects:
-                return _Attempt(
-                    _failed(url, f"too many redirects (>{self._settings.max_redirects})", current)
-                )
-            current = str(httpx.URL(current).join(location))
-            if _check_url(current) is not None:
-                return _Attempt(_failed(url, f"redirect to a non-http(s) URL: {location}", current))
+            if len(chain) > self._settings.max_redirects:
+                return _Attempt(_failed(url, _too_many_redirects(self._settings.max_redirects, chain), current))
+            chain.append(str(httpx.URL(current).join(location)))
+            if _check_url(chain[-1]) is not None:
+                return _Attempt(_failed(url, f"redirect to a non-http(s) URL: {location}", chain[-1]))
 
     def _refusal(self, url: str) -> str | None:
         """Why robots.txt forbids `url`, or None; also adopts the host's Crawl-delay."""
@@ -229,9 +227,9 @@ class Fetcher:
             try:
                 return self._send(url, headers)
             except httpx.TimeoutException:
-                return _Hop(error=f"timed out after {self._settings.timeout:g}s", retryable=True)
-            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-                return _Hop(error=f"invalid URL: {exc}")
+                return _Hop(error=f"timed out after {self._settings.timeout:g}s (timeout in [fetch])", retryable=True)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:  # also a bad Location of a redirect
+                return _Hop(error=f"invalid URL (the address or the target of its redirect): {exc}")
             except httpx.DecodingError as exc:
                 return _Hop(error=f"cannot decode the body: {exc}")
             except httpx.TransportError as exc:
@@ -251,7 +249,7 @@ class Fetcher:
     def _read_body(self, response: httpx.Response, deadline: float) -> bytes:
         """The decoded body, at most `max_bytes` of it, read before `deadline` (a slow drip times out)."""
         cap = self._settings.max_bytes
-        too_large = f"body larger than {cap} bytes"
+        too_large = f"body larger than {cap} bytes (max_bytes in [fetch]; raise it if this source is genuine)"
         encoding = response.headers.get("content-encoding", "identity").strip().lower()
         length = response.headers.get("content-length", "")
         if encoding == "identity" and length.isdigit() and int(length) > cap:
@@ -385,6 +383,13 @@ def _is_transient(exc: httpx.TransportError) -> bool:
     if not isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
         return False
     return not any(hint in str(exc).lower() for hint in _NO_RETRY_HINTS)
+
+
+def _too_many_redirects(limit: int, chain: list[str]) -> str:
+    """Say whether the redirects went round in a loop, and where they led, so the feed can be fixed."""
+    looped = len(set(chain)) < len(chain)
+    where = f"a redirect loop through {chain[-1]}" if looped else f"still redirecting at {chain[-1]}"
+    return f"too many redirects (>{limit}): {where}; open the address in a browser and update feeds.toml"
 
 
 def _with_attempts(result: FetchResult, attempts: int) -> FetchResult:

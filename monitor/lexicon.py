@@ -21,6 +21,7 @@ import functools
 import hashlib
 import logging
 import os
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,19 +86,28 @@ def load_lexicon(directory: str | Path | None = None) -> Lexicon:
     terms: list[Term] = []
     digest = hashlib.sha256()
     for path in files:
-        data = path.read_bytes()
+        data = _read(path)
         digest.update(path.name.encode() + b"\0" + data)
         terms.extend(_parse_file(path, data))
     return Lexicon(tuple(terms), digest.hexdigest()[:12], str(folder))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read this lexicon file ({exc.strerror or exc}); make it a readable "
+                           "file or move it out of the lexicon folder") from exc
 
 
 def _parse_file(path: Path, data: bytes) -> list[Term]:
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise LexiconError(f"{path}: not UTF-8 ({exc}); save the file as UTF-8") from exc
+        line = data[: exc.start].count(b"\n") + 1
+        raise LexiconError(f"{path}:{line}: not UTF-8 (byte {exc.start}); save the file as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise LexiconError(f"{path}: invalid TOML: {exc}") from exc
+        raise LexiconError(_toml_message(path, str(exc))) from exc
     category = doc.get("category")
     if not isinstance(category, str) or not category.strip():
         raise LexiconError(f"{path}:1: key 'category' is missing; add e.g. category = \"center\" at the top")
@@ -107,6 +117,13 @@ def _parse_file(path: Path, data: bytes) -> list[Term]:
         raise LexiconError(f"{path}: key 'terms' must be an array of tables ([[terms]])")
     return [_parse_term(path, category, entry, lines[i] if i < len(lines) else 0)
             for i, entry in enumerate(entries)]
+
+
+def _toml_message(path: Path, message: str) -> str:
+    """tomllib's "Invalid value (at line 3, column 8)" as "file:3:8: invalid TOML: Invalid value; ..."."""
+    found = re.fullmatch(r"(?s)(.*) \(at line (\d+), column (\d+)\)", message)
+    where = f"{path}:{found[2]}:{found[3]}" if found else str(path)
+    return f"{where}: invalid TOML: {found[1] if found else message}; fix that line (quotes, = and brackets)"
 
 
 def _term_lines(text: str) -> list[int]:
@@ -174,6 +191,11 @@ def register_with_jieba(terms: Iterable[Term]) -> None:
 def default_matcher(directory: str | None = None) -> LexiconMatcher:
     """The matcher of a lexicon folder as it is now, compiled once per process and lexicon version."""
     return _compiled(load_lexicon(directory))
+
+
+def matcher_for(lexicon: Lexicon) -> LexiconMatcher:
+    """The matcher of a loaded lexicon (e.g. one shipped to a worker), compiled once per process."""
+    return _compiled(lexicon)
 
 
 @functools.cache

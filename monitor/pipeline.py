@@ -3,6 +3,10 @@
 Fetching and extraction run in a thread pool; analysis (lexicon, events) and every write happen
 on the calling thread, one short transaction per source or article, so a run that is killed
 loses only the article in flight and a rerun picks up where it stopped.
+
+A run reports what it does as events (`RunObserver`: the JSON-lines log and the progress bar listen)
+and may have a deadline: when it passes, the pending fetches are cancelled, what was stored stays,
+and the run ends with status "deadline".
 """
 
 from __future__ import annotations
@@ -16,17 +20,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.encoding import decode_feed, decode_html
+from monitor.encoding import decode_feed, decode_html, not_text
 from monitor.events.detect import detect_events
 from monitor.events.keys import center_key
 from monitor.events.places import Gazetteer
 from monitor.extract import extract_article
 from monitor.feeds import parse_feed, parse_list_page
 from monitor.fetch import ROBOTS_DISALLOWED, Fetcher
-from monitor.lexicon import LexiconMatcher, default_matcher
+from monitor.lexicon import Lexicon, LexiconMatcher, default_matcher, matcher_for
 from monitor.models import Article, Config, Event, FeedEntry, Hit, NormalizedText, Outlet
+from monitor.runlog import RunObserver
 from monitor.store import Store
-from monitor.text import normalize
+from monitor.text import simplify, with_sentences
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +46,10 @@ class Analysis:
 class Analyzer:
     """normalize → match → events, with the lexicon and gazetteer loaded once."""
 
-    def __init__(self, lexicon_dir: str | None = None) -> None:
-        self.matcher: LexiconMatcher = default_matcher(lexicon_dir)
+    def __init__(self, lexicon_dir: str | None = None, lexicon: Lexicon | None = None) -> None:
+        """The lexicon of `lexicon_dir` (see lexicon.lexicon_dir), or `lexicon` as given (backfill ships
+        it to workers that may not have the folder)."""
+        self.matcher: LexiconMatcher = matcher_for(lexicon) if lexicon is not None else default_matcher(lexicon_dir)
         self.gazetteer = Gazetteer.default()
 
     @property
@@ -50,10 +57,11 @@ class Analyzer:
         return self.matcher.lexicon.version
 
     def analyze(self, article: Article, province_hint: str | None = None) -> Analysis:
-        normalized = normalize(article.text)
+        normalized = simplify(article.text)  # sentences only for the few articles that name a center
         hits = self.matcher.scan(normalized)
         if not any(h.category == "center" for h in hits):
             return Analysis(normalized, hits, [])
+        normalized = with_sentences(normalized)
         try:
             events = detect_events(article.url, article.title, normalized, hits, article.published,
                                    province_hint, self.gazetteer)
@@ -122,9 +130,13 @@ def extract_lines(lines: Iterable[str], analyzer: Analyzer,
 # -- monitor run ----------------------------------------------------------------------------------
 
 
+COMPLETED, DEADLINE, FAILED, INTERRUPTED = "completed", "deadline", "failed", "interrupted"
+
+
 @dataclass
 class RunSummary:
     run_id: int = 0
+    status: str = "running"
     sources: int = 0
     sources_failed: int = 0
     not_modified: int = 0
@@ -215,58 +227,127 @@ def fetch_article(fetcher: Fetcher, outlet: Outlet, source_url: str, entry: Feed
 def page_result(outlet: Outlet, source_url: str, entry: FeedEntry, raw: bytes, content_type: str | None,
                 final_url: str, status: int | None = 200) -> ArticleResult:
     """Raw page bytes → decoded, extracted article (what a fetch, a WARC record or a saved file gives)."""
+    binary = not_text(raw, content_type)  # a PDF or an image linked as an article: say so, store nothing
+    if binary is not None:
+        return ArticleResult(outlet, source_url, entry, None, None, None, binary, status)
+    article, encoding = extract_page(raw, content_type, final_url, entry)
+    error = None if article is not None else NO_ARTICLE
+    return ArticleResult(outlet, source_url, entry, article, raw, encoding, error, status)
+
+
+NO_ARTICLE = "no article text found in the page"
+
+
+def extract_page(raw: bytes, content_type: str | None, final_url: str,
+                 entry: FeedEntry) -> tuple[Article | None, str]:
+    """The outlet-free core of page_result: (the article or None, the encoding the bytes were read in)."""
     decoded = decode_html(raw, content_type)
     try:
         article = extract_article(decoded.text, final_url, entry)
     except Exception as exc:  # one broken page never stops a run
         log.warning("extraction failed for %s: %s", entry.url, exc, exc_info=True)
-        article = None
-    if article is not None:
-        article = Article(article.url, article.title, article.text, article.published,
-                          article.canonical_url, entry.url)
-    error = None if article is not None else "no article text found in the page"
-    return ArticleResult(outlet, source_url, entry, article, raw, decoded.encoding, error, status)
+        return None, decoded.encoding
+    if article is None:
+        return None, decoded.encoding
+    return Article(article.url, article.title, article.text, article.published, article.canonical_url,
+                   entry.url), decoded.encoding
+
+
+@dataclass
+class _OpenSource:
+    """A source whose new articles are still being fetched."""
+
+    result: SourceResult
+    remaining: int
+    failed: bool = False
 
 
 class Runner:
-    """One `monitor run`: every source once, new articles fetched, analysed and stored."""
+    """One `monitor run`: every source once, new articles fetched, analysed and stored.
+
+    `max_seconds` is the run's deadline, counted from the start of `run()`; `observe` is told of every
+    step (see `RunObserver`); `log_path` is kept in the run's row of the `runs` table.
+    """
 
     def __init__(self, config: Config, store: Store, analyzer: Analyzer, fetcher: Fetcher,
-                 progress: Callable[[str], None] | None = None) -> None:
+                 progress: Callable[[str], None] | None = None, *, observe: RunObserver | None = None,
+                 max_seconds: float | None = None, log_path: str | None = None) -> None:
         self.config = config
         self.store = store
         self.analyzer = analyzer
         self.fetcher = fetcher
         self.progress = progress or (lambda message: None)
+        self.observe: RunObserver = observe or (lambda name, fields: None)
+        self.max_seconds = max_seconds
+        self.log_path = log_path
         self.summary = RunSummary()
+        self._deadline: float | None = None
+        self._open_sources: dict[tuple[str, str], _OpenSource] = {}
 
     def run(self) -> RunSummary:
         started = time.monotonic()
+        if self.max_seconds is not None:
+            self._deadline = started + self.max_seconds
         self.summary.run_id = self.store.start_run()
-        status = "failed"
+        self.summary.status = FAILED
         try:
-            self._run_all()
-            status = "completed"
+            self.summary.status = COMPLETED if self._run_all() else DEADLINE
+        except (KeyboardInterrupt, SystemExit):
+            self.summary.status = INTERRUPTED
+            raise
         finally:
             self.summary.seconds = round(time.monotonic() - started, 2)
-            self.store.finish_run(self.summary.run_id, status, self.summary.counts())
+            self._finish()
         return self.summary
 
-    def _run_all(self) -> None:
-        with cf.ThreadPoolExecutor(max_workers=max(1, self.config.fetch.workers)) as pool:
-            pending: set[cf.Future[Any]] = set()
-            for job in source_jobs(self.config):
-                self.summary.sources += 1
-                pending.add(pool.submit(fetch_source, self.fetcher, job, self.store.validators(job.url)))
+    def _finish(self) -> None:
+        summary = self.summary
+        self.store.finish_run(summary.run_id, summary.status, summary.counts())
+        record_run_counts(self.store, summary, self.log_path)
+        self.observe("summary", {"run_id": summary.run_id, "status": summary.status,
+                                 "seconds": summary.seconds, **summary.counts()})
+
+    def _run_all(self) -> bool:
+        """Every source and its new articles; False when the deadline stopped the run early."""
+        pool = cf.ThreadPoolExecutor(max_workers=max(1, self.config.fetch.workers))
+        try:
+            pending = self._submit_sources(pool)
             while pending:
-                done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                done, pending = cf.wait(pending, timeout=self._remaining(), return_when=cf.FIRST_COMPLETED)
                 for future in done:
                     pending |= self._handle(pool, future.result())
+                if pending and self._remaining() == 0.0:
+                    self._stop_at_deadline(pending)
+                    return False
+            return True
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _submit_sources(self, pool: cf.ThreadPoolExecutor) -> set[cf.Future[Any]]:
+        jobs = source_jobs(self.config)
+        self.summary.sources = len(jobs)
+        self.observe("run_started", {"run_id": self.summary.run_id, "sources": len(jobs),
+                                     "max_seconds": self.max_seconds})
+        return {pool.submit(fetch_source, self.fetcher, job, self.store.validators(job.url)) for job in jobs}
+
+    def _remaining(self) -> float | None:
+        """Seconds left before the deadline (0.0 once it has passed); None without a deadline."""
+        if self._deadline is None:
+            return None
+        return max(0.0, self._deadline - time.monotonic())
+
+    def _stop_at_deadline(self, pending: set[cf.Future[Any]]) -> None:
+        cancelled = sum(future.cancel() for future in pending)
+        log.warning("deadline of %gs reached: %d pending fetches cancelled, %d in flight abandoned",
+                    self.max_seconds or 0, cancelled, len(pending) - cancelled)
+        self.observe("deadline", {"max_seconds": self.max_seconds, "cancelled": cancelled,
+                                  "abandoned": len(pending) - cancelled})
 
     def _handle(self, pool: cf.ThreadPoolExecutor, result: SourceResult | ArticleResult) -> set[cf.Future[Any]]:
         if isinstance(result, SourceResult):
             return self._handle_source(pool, result)
         self.store_article(result)
+        self._article_done(result)
         return set()
 
     def _handle_source(self, pool: cf.ThreadPoolExecutor, result: SourceResult) -> set[cf.Future[Any]]:
@@ -276,52 +357,119 @@ class Runner:
                                  result.final_url, result.permanent_redirect)
         if result.error:
             self.summary.sources_failed += 1
-            self._fail(job.outlet.name, job.url, result.error)
+            self._fail(job.outlet.name, job.url, result.error, "source_failed")
             return set()
-        self.store.remember_url(job.url, result.status, None, result.etag, result.last_modified)
         if result.not_modified:
+            self._remember_validators(result)
             self.summary.not_modified += 1
             self.progress(f"{job.outlet.name}: not modified")
+            self._source_fetched(result, 0, 0)
             return set()
         limit = self.config.fetch.max_articles_per_source
         entries = list(result.entries)[:limit]
         known = self.store.known_article_urls([e.url for e in entries])
         fresh = [e for e in entries if e.url not in known]
         self.progress(f"{job.outlet.name}: {len(entries)} items, {len(fresh)} new")
+        self._source_fetched(result, len(entries), len(fresh))
+        if not fresh:
+            self._remember_validators(result)
+        else:
+            self._open_sources[(job.outlet.name, job.url)] = _OpenSource(result, len(fresh))
         return {pool.submit(fetch_article, self.fetcher, job.outlet, job.url, e) for e in fresh}
+
+    def _article_done(self, result: ArticleResult) -> None:
+        """Once every new article of a source is stored, keep its ETag / Last-Modified for the next run.
+
+        Kept earlier, a run killed (or stopped by its deadline) halfway would leave the rest of the feed's
+        articles behind for good: the next run's conditional GET gets 304 and never sees them. A source one
+        of whose articles failed keeps no validators either, so that the next run tries that article again.
+        """
+        key = (result.outlet.name, result.source_url)
+        source = self._open_sources.get(key)
+        if source is None:
+            return
+        source.remaining -= 1
+        source.failed |= result.article is None and result.error != ROBOTS_DISALLOWED
+        if source.remaining <= 0:
+            del self._open_sources[key]
+            if not source.failed:
+                self._remember_validators(source.result)
+
+    def _remember_validators(self, result: SourceResult) -> None:
+        self.store.remember_url(result.job.url, result.status, None, result.etag, result.last_modified)
+
+    def _source_fetched(self, result: SourceResult, items: int, fresh: int) -> None:
+        job = result.job
+        self.observe("source_fetched", {
+            "outlet": job.outlet.name, "url": job.url, "kind": job.kind, "status": result.status,
+            "not_modified": result.not_modified, "items": items, "new": fresh,
+            "final_url": result.final_url if result.final_url != job.url else None,
+            "permanent_redirect": result.permanent_redirect})
 
     def store_article(self, result: ArticleResult) -> None:
         """Analyse and store one fetched (or otherwise obtained) page, counting it in the summary."""
         if result.error == ROBOTS_DISALLOWED:
             self.summary.articles_skipped += 1
             self.store.remember_url(result.entry.url, result.status, result.error)
+            self.observe("article_skipped", {"outlet": result.outlet.name, "url": result.entry.url,
+                                             "reason": result.error})
             return
         if result.article is None:
             self.summary.articles_failed += 1
-            self._fail(result.outlet.name, result.entry.url, result.error or "unknown error")
+            self._fail(result.outlet.name, result.entry.url, result.error or "unknown error", "article_failed")
             return
         self.summary.articles_fetched += 1
         outlet = result.outlet
         analysis = self.analyzer.analyze(result.article, outlet.province)
-        _, new_items = self.store.save_article(
+        article_id, new_items = self.store.save_article(
             result.article, outlet=outlet.name, outlet_level=outlet.level, outlet_province=outlet.province,
             source_url=result.source_url, raw=result.raw, raw_encoding=result.encoding,
             lexicon_version=self.analyzer.lexicon_version, hits=analysis.hits, events=analysis.events,
             center_key=center_key)
+        matched = any(h.category == "center" for h in analysis.hits)
         self.summary.articles_new += 1
-        self.summary.matched += int(any(h.category == "center" for h in analysis.hits))
+        self.summary.matched += int(matched)
         self.summary.events += len(analysis.events)
         self.summary.new_items += new_items
+        self._article_stored(result, article_id, matched, analysis.events, new_items)
 
-    def _fail(self, outlet: str, url: str, reason: str) -> None:
+    def _article_stored(self, result: ArticleResult, article_id: int, matched: bool, events: list[Event],
+                        new_items: int) -> None:
+        url = result.article.url if result.article else result.entry.url
+        self.observe("article_stored", {"outlet": result.outlet.name, "url": url, "article_id": article_id,
+                                        "matched": matched, "events": len(events), "new_items": new_items})
+        for event in events:
+            self.observe("event_found", {"url": url, **event.to_contract()})
+
+    def _fail(self, outlet: str, url: str, reason: str, event: str) -> None:
         self.summary.failures.append((outlet, url, reason))
         self.store.record_failure(self.summary.run_id, outlet, url, reason)
+        self.observe(event, {"outlet": outlet, "url": url, "reason": reason})
         log.warning("%s: %s: %s", outlet, url, reason)
 
 
+def close_abandoned_runs(store: Store) -> int:
+    """Mark "abandoned" the runs still "running" (their process was killed). Call it holding the run lock."""
+    with store.transaction():
+        return store.db.execute("UPDATE runs SET status = 'abandoned' WHERE status = 'running'").rowcount
+
+
+def record_run_counts(store: Store, summary: RunSummary, log_path: str | None = None) -> None:
+    """The run's counts in their own columns of `runs` (schema v3), for SQL and `monitor sources health`."""
+    with store.transaction():
+        store.db.execute(
+            "UPDATE runs SET sources = ?, fetched = ?, not_modified = ?, failed = ?, articles_new = ?, "
+            "matches = ?, new_items = ?, sources_failed = ?, events = ?, log = ? WHERE id = ?",
+            [summary.sources, summary.articles_fetched, summary.not_modified,
+             summary.sources_failed + summary.articles_failed, summary.articles_new, summary.matched,
+             summary.new_items, summary.sources_failed, summary.events, log_path, summary.run_id])
+
+
 def run(config: Config, store: Store, *, lexicon_dir: str | None = None,
-        progress: Callable[[str], None] | None = None) -> RunSummary:
-    """The daily job: every outlet of `config` once, into `store`."""
+        progress: Callable[[str], None] | None = None, observe: RunObserver | None = None,
+        max_seconds: float | None = None, log_path: str | None = None) -> RunSummary:
+    """The daily job: every outlet of `config` once, into `store`; see `Runner` for the options."""
     analyzer = Analyzer(lexicon_dir)
     with Fetcher(config.fetch) as fetcher:
-        return Runner(config, store, analyzer, fetcher, progress).run()
+        return Runner(config, store, analyzer, fetcher, progress, observe=observe, max_seconds=max_seconds,
+                      log_path=log_path).run()

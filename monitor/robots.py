@@ -18,6 +18,8 @@ from monitor.models import FetchResult
 
 log = logging.getLogger(__name__)
 
+MAX_ROBOTS_BYTES = 500 * 1024  # RFC 9309: parse at least 500 KiB; the rest of a larger file is ignored
+
 RobotsGetter = Callable[[str], FetchResult]
 
 
@@ -69,6 +71,9 @@ class RobotsCache:
 
 
 def _parse(robots_url: str, content: bytes) -> Protego | None:
+    if len(content) > MAX_ROBOTS_BYTES:
+        log.warning("%s: %d bytes; reading the first %d only", robots_url, len(content), MAX_ROBOTS_BYTES)
+        content = content[: content.rfind(b"\n", 0, MAX_ROBOTS_BYTES) + 1 or MAX_ROBOTS_BYTES]
     try:
         return Protego.parse(content.decode("utf-8", "replace"))
     except Exception as exc:  # protego is lenient; a crash here must not stop the fetch

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,13 +23,18 @@ from typing import Any
 
 import sqlite_utils
 
+from monitor import dedupe
 from monitor.errors import StoreError
+from monitor.migration_v2 import v2 as v2_triage
 from monitor.models import Article, Event, Hit, Validators
+from monitor.ops_migration import v3_operations
+from monitor.speed_migration import v4_speed
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DB = "monitor.db"
 BUSY_TIMEOUT_MS = 30_000
+BEGIN_ATTEMPTS = 3  # a write transaction that cannot start after this many busy timeouts is a StoreError
 
 
 def _v1(db: sqlite_utils.Database) -> None:
@@ -78,8 +84,9 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, v2_triage, v3_operations, v4_speed)
 SCHEMA_VERSION = len(MIGRATIONS)
+SPLIT_MARK = "#article:"  # center_key of an item split off for one article: f"{key}{SPLIT_MARK}{article_id}"
 
 
 def now() -> str:
@@ -127,33 +134,75 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{target}: not a usable SQLite database ({exc}); choose another --db") from exc
         store = cls(sqlite_utils.Database(conn), str(target))
-        store.migrate()
+        try:
+            store.migrate()
+        except BaseException:
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
         self.db.conn.close()
 
     def migrate(self) -> None:
-        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        """Apply the missing migrations, each in its own transaction. Another process may be migrating the
+        same file at the same moment: the version is read again once the write lock is held."""
+        version = self._schema_version()
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                if self._schema_version() < number:  # else another process applied it while we waited
+                    self._apply(number, migration)
+
+    def _schema_version(self) -> int:
+        try:
+            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            tables = [row[0] for row in self.db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable SQLite database ({exc}); choose another --db") from exc
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: schema version {version} is newer than this monitor "
                              f"({SCHEMA_VERSION}); upgrade monitor")
-        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                migration(self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
-            log.info("database %s migrated to schema %d", self.path, number)
+        if version == 0 and tables:
+            raise StoreError(f"{self.path}: an SQLite database of another program (tables {', '.join(tables[:5])}); "
+                             "--db / MONITOR_DB must name a monitor database or a new file")
+        return version
+
+    def _apply(self, number: int, migration: Callable[[sqlite_utils.Database], None]) -> None:
+        try:
+            migration(self.db)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot bring the database to schema {number} ({exc}); nothing was "
+                             "changed; restore a backup or choose another --db") from exc
+        self.db.execute(f"PRAGMA user_version = {number}")
+        log.info("database %s migrated to schema %d", self.path, number)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """One write transaction (BEGIN IMMEDIATE: the write lock is taken at once, waiting up to the busy
+        timeout for another writer). A database still locked after that is a StoreError, not a crash."""
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        self._begin(conn)
         try:
             yield self.db
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        for attempt in range(BEGIN_ATTEMPTS):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                log.info("%s: %s (attempt %d of %d)", self.path, exc, attempt + 1, BEGIN_ATTEMPTS)
+                time.sleep(0.05 * 2**attempt)
+        raise StoreError(f"{self.path}: another process has kept the database busy for over "
+                         f"{BEGIN_ATTEMPTS * BUSY_TIMEOUT_MS // 1000} s; wait until it has finished "
+                         "(a long rescan or import?) and try again")
 
     # -- fetch state ------------------------------------------------------------------------------
 
@@ -246,6 +295,10 @@ class Store:
                 self.db.table("articles").update(article_id, record)
             else:
                 article_id = int(self.db.table("articles").insert(record).last_pk or 0)
+            if hits:
+                dedupe.record_article(self.db, article_id)
+            elif row:
+                dedupe.forget_article(self.db, article_id)
             new_items = self._replace_analysis(article_id, lexicon_version, hits, events, center_key)
         return article_id, new_items
 
@@ -255,6 +308,8 @@ class Store:
         with self.transaction():
             self.db.execute("UPDATE articles SET lexicon_version = ?, matched = ? WHERE id = ?",
                             [lexicon_version, int(bool(hits)), article_id])
+            if hits:
+                dedupe.ensure_recorded(self.db, article_id)
             return self._replace_analysis(article_id, lexicon_version, hits, events, center_key)
 
     def _replace_analysis(self, article_id: int, lexicon_version: str, hits: list[Hit], events: list[Event],
@@ -268,7 +323,7 @@ class Store:
         new_items = 0
         for event in events:
             key = center_key(event)
-            item_id, created = self._item_for(key, event)
+            item_id, created = self._item_for(key, event, article_id)
             new_items += int(created)
             self.db.table("events").insert({
                 "article_id": article_id, "item_id": item_id, "type": event.type, "center": event.center,
@@ -279,16 +334,41 @@ class Store:
             self._refresh_item(item_id)
         return new_items
 
-    def _item_for(self, key: str, event: Event) -> tuple[int, bool]:
-        """The queue item of a center: an existing one (any status) or a new one."""
-        row = self.db.execute("SELECT id FROM items WHERE center_key = ?", [key]).fetchone()
-        if row:
-            return int(row[0]), False
+    def _item_for(self, key: str, event: Event, article_id: int) -> tuple[int, bool]:
+        """The queue item of a center: an existing one (any status) or a new one.
+
+        Existing, in order: the item a reviewer split this article's mention into; the item of the key;
+        the item a copy of this article gives to the same center; for a mention without a province, the
+        one item of the same type and name. Merged items lead to the item they were merged into."""
+        found = (self._item_id(f"{key}{SPLIT_MARK}{article_id}") or self._item_id(key)
+                 or dedupe.item_of_copy(self.db, article_id, key) or self._same_name_item(key))
+        if found:
+            return self._kept_item(found), False
         stamp = now()
         record = {"center_key": key, "type": event.type, "center": event.center, **_place_columns(event),
                   "date": event.date, "partners": json.dumps(list(event.partners), ensure_ascii=False),
                   "confidence": event.confidence, "status": "new", "created_at": stamp, "updated_at": stamp}
         return int(self.db.table("items").insert(record).last_pk or 0), True
+
+    def _item_id(self, key: str) -> int | None:
+        row = self.db.execute("SELECT id FROM items WHERE center_key = ?", [key]).fetchone()
+        return int(row[0]) if row else None
+
+    def _same_name_item(self, key: str) -> int | None:
+        if not key.startswith("|"):
+            return None
+        rows = self.db.execute("SELECT id FROM items WHERE substr(center_key, instr(center_key, '|')) = ? "
+                               "LIMIT 2", [key]).fetchall()
+        return int(rows[0][0]) if len(rows) == 1 else None
+
+    def _kept_item(self, item_id: int) -> int:
+        """Follow `merged_into` from a merged item to the item it lives on in."""
+        seen = {item_id}
+        while (row := self.db.execute("SELECT merged_into FROM items WHERE id = ?", [item_id]).fetchone()) \
+                and row[0] is not None and row[0] not in seen:
+            item_id = int(row[0])
+            seen.add(item_id)
+        return item_id
 
     def _refresh_item(self, item_id: int) -> None:
         """While nobody has reviewed it, an item shows the fields of its best-evidenced mention
@@ -320,6 +400,7 @@ class Store:
         with self.transaction():
             self.db.execute("UPDATE articles SET text = ?, title = ?, content_hash = ? WHERE id = ?",
                             [text, title, content_hash(text), article_id])
+            dedupe.forget_article(self.db, article_id)
 
     def raw_page(self, article_id: int) -> bytes | None:
         row = self.db.execute("SELECT raw FROM articles WHERE id = ?", [article_id]).fetchone()
@@ -331,7 +412,8 @@ class Store:
             cursor = self.db.execute(
                 "DELETE FROM items WHERE status = 'new' AND id NOT IN "
                 "(SELECT item_id FROM events WHERE item_id IS NOT NULL) "
-                "AND id NOT IN (SELECT item_id FROM decisions)")
+                "AND id NOT IN (SELECT item_id FROM decisions) "
+                "AND id NOT IN (SELECT other_item_id FROM decisions WHERE other_item_id IS NOT NULL)")
             return cursor.rowcount
 
     def count(self, table: str, where: str = "", params: list[Any] | None = None) -> int:

@@ -2,12 +2,18 @@
 
 OpenCC's t2s conversion and width folding both map one character to one character for the
 characters that matter here, so the copy usually has the length of the original and offsets are
-the identity. When a conversion changes the length (rare phrase conversions), the copy is built
-character by character and an offset map is kept, so offsets can always be mapped back.
+the identity. When a conversion changes the length (rare phrase conversions, or NFC composing a
+decomposed character), the copy is built character by character and an offset map is kept, so
+offsets can always be mapped back.
+
+Most articles match nothing, so the matching copy comes in two steps: `simplify` (what the lexicon
+needs; width folding only when there is something to fold) and `with_sentences` (the sentence bounds
+that event detection needs, split only for articles that go on to it). `normalize` does both.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -22,6 +28,7 @@ _FULLWIDTH[0x3000] = 0x20
 # Chinese punctuation that must stay full-width (sentence logic relies on it).
 for _keep in "，。！？；：（）":
     _FULLWIDTH.pop(ord(_keep), None)
+_FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FULLWIDTH))) + "]")
 
 
 @functools.cache
@@ -36,28 +43,43 @@ def to_simplified(text: str) -> str:
 
 def fold_width(text: str) -> str:
     """Full-width ASCII letters and digits to half-width; Chinese punctuation kept."""
-    return text.translate(_FULLWIDTH)
+    return text.translate(_FULLWIDTH) if _FOLDABLE.search(text) else text
 
 
 def normalize(original: str) -> NormalizedText:
     """The matching copy of `original`: simplified script, half-width, with sentence bounds."""
-    folded = fold_width(unicodedata.normalize("NFC", original))
-    simplified = to_simplified(folded)
-    offsets: tuple[int, ...] | None = None
+    return with_sentences(simplify(original))
+
+
+def simplify(original: str) -> NormalizedText:
+    """The matching copy of `original` (simplified script, half-width, NFC) without sentence bounds:
+    all the lexicon needs. Its `sentences` stay empty until `with_sentences`."""
+    composed = unicodedata.normalize("NFC", original)
+    if len(composed) != len(original):  # composition moved offsets: map every character on its own
+        return _per_char(original, original)
+    simplified = to_simplified(fold_width(composed))
     if len(simplified) != len(original):
-        simplified, offsets = _convert_per_char(folded)
-    return NormalizedText(original, simplified, offsets, split_sentences(simplified))
+        return _per_char(original, fold_width(composed))
+    return NormalizedText(original, simplified, None, ())
 
 
-def _convert_per_char(folded: str) -> tuple[str, tuple[int, ...]]:
+def with_sentences(normalized: NormalizedText) -> NormalizedText:
+    """`normalized` with its sentence bounds (split once; a copy that has them is returned as it is)."""
+    if normalized.sentences or not normalized.text.strip():
+        return normalized
+    return dataclasses.replace(normalized, sentences=split_sentences(normalized.text))
+
+
+def _per_char(original: str, source: str) -> NormalizedText:
+    """The copy built one character of `source` (as long as `original`) at a time, with its offset map."""
     chars: list[str] = []
     offsets: list[int] = []
     conv = _converter()
-    for index, char in enumerate(folded):
-        converted = str(conv.convert(char))
+    for index, char in enumerate(source):
+        converted = str(conv.convert(fold_width(char)))
         chars.append(converted)
         offsets.extend([index] * len(converted))
-    return "".join(chars), tuple(offsets)
+    return NormalizedText(original, "".join(chars), tuple(offsets), ())
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:

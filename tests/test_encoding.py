@@ -13,7 +13,7 @@ from typing import Any
 import feedparser
 import pytest
 
-from monitor.encoding import decode_feed, decode_html, normalize_label
+from monitor.encoding import decode_feed, decode_html, normalize_label, not_text
 
 DATA = Path(__file__).parent / "data" / "encoding"
 CASES: dict[str, dict[str, Any]] = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
@@ -192,3 +192,53 @@ def _visible(page: str) -> str:
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text.replace("\u3000", " ").replace("\xa0", " "))
+
+
+# ---- hostile pages (issue 6) ----
+
+_PAGE_HEAD = '<html><head><meta charset="utf-8"><title>靖安国际传播中心揭牌成立</title></head>\n'
+_LAUNCH = "<p>本报讯 6月3日上午，靖安国际传播中心在县融媒体中心揭牌成立。</p>\n"
+_FOOTER = "<div>版权所有 赣北日报社 联系电话</div>\n</body></html>\n"
+
+
+@pytest.mark.parametrize(("head", "launch", "footer", "header"), [
+    ("utf-8", "utf-8", "gbk", "text/html; charset=utf-8"),
+    ("gbk", "utf-8", "gbk", "text/html; charset=gbk"),
+    ("utf-8", "gbk", "utf-8", None),
+])
+def test_lines_of_mixed_encodings_are_each_read_right(head: str, launch: str, footer: str, header: str | None) -> None:
+    content = _PAGE_HEAD.encode(head) + _LAUNCH.encode(launch) + _FOOTER.encode(footer)
+    decoded = decode_html(content, header)
+    assert (decoded.encoding, decoded.source) == ("utf-8", "mixed")
+    assert decoded.text == _PAGE_HEAD + _LAUNCH + _FOOTER
+
+
+def test_a_page_all_in_gbk_that_says_utf8_is_not_taken_for_mixed() -> None:
+    content = (_PAGE_HEAD + _LAUNCH + _FOOTER).encode("gbk")
+    decoded = decode_html(content, "text/html; charset=utf-8")
+    assert decoded.encoding == "gb18030" and decoded.text == _PAGE_HEAD + _LAUNCH + _FOOTER
+
+
+@pytest.mark.parametrize(("content", "content_type", "kind"), [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "application/pdf", "a PDF document (application/pdf)"),
+    (b"%PDF-1.4\nrest", "text/html; charset=utf-8", "a PDF document (text/html)"),
+    (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "application/octet-stream", "a PNG image (application/octet-stream)"),
+    (b"\xff\xd8\xff\xe0\0\x10JFIF", "image/jpeg", "a JPEG image (image/jpeg)"),
+    (b"GIF89a\x01\0\x01\0", None, "a GIF image (no Content-Type)"),
+    (b"RIFF\0\0\0\0WEBPVP8 ", "image/webp", "a WebP image (image/webp)"),
+    (b"PK\x03\x04\x14\0\x06\0", "application/vnd.openxmlformats", "a ZIP archive or Office document"),
+    (b"\0\x01\x02binary" * 10, None, "binary data (no Content-Type)"),
+], ids=["pdf", "pdf-as-html", "png-as-octet-stream", "jpeg", "gif", "webp", "docx", "nul-bytes"])
+def test_files_are_told_from_pages(content: bytes, content_type: str | None, kind: str) -> None:
+    problem = not_text(content, content_type)
+    assert problem is not None and f"not a web page but {kind}" in problem
+
+
+@pytest.mark.parametrize(("content", "content_type"), [
+    (b"<html><body>\xe6\x96\xb0\xe9\x97\xbb</body></html>", "application/octet-stream"),
+    (b"<html><body>news</body></html>", "image/png"),
+    (codecs.BOM_UTF16_LE + "<html>新闻</html>".encode("utf-16-le"), "text/html"),
+    (b"", None),
+], ids=["html-as-octet-stream", "html-as-image", "utf16-with-bom", "empty"])
+def test_pages_with_odd_types_are_still_pages(content: bytes, content_type: str | None) -> None:
+    assert not_text(content, content_type) is None

@@ -50,7 +50,7 @@ def test_missing_term_names_file_and_line(tmp_path: Path) -> None:
 
 def test_bad_toml_names_file(tmp_path: Path) -> None:
     folder = _write(tmp_path, 'category = "center"\n[[terms]\n')
-    with pytest.raises(LexiconError, match=r"x\.toml: invalid TOML"):
+    with pytest.raises(LexiconError, match=r"x\.toml:2:\d+: invalid TOML"):
         load_lexicon(folder)
 
 

@@ -23,3 +23,29 @@ def test_sentences_split_on_chinese_stops_and_newlines() -> None:
 
 def test_to_simplified_leaves_simplified_alone() -> None:
     assert to_simplified("国际传播中心") == "国际传播中心"
+
+
+def test_simplify_leaves_sentences_for_later_and_with_sentences_adds_them() -> None:
+    from monitor.text import simplify, with_sentences
+
+    copy = simplify("國際傳播中心揭牌。第二句！")
+    assert copy.text == "国际传播中心揭牌。第二句！" and copy.sentences == ()
+    full = with_sentences(copy)
+    assert [full.text[s.start:s.end] for s in full.sentences] == ["国际传播中心揭牌。", "第二句！"]
+    assert with_sentences(full) is full
+    assert normalize("國際傳播中心揭牌。第二句！") == full
+
+
+def test_text_without_full_width_characters_is_not_copied() -> None:
+    text = "今年全省小麦喜获丰收，农民收入持续增长。"
+    assert fold_width(text) is text
+
+
+def test_offsets_stay_on_the_original_when_composition_changes_the_length() -> None:
+    from monitor.text import simplify
+
+    original = "Cafe\u0301 国际传播中心，２０２４年"  # a decomposed é before the center name
+    copy = simplify(original)
+    start = copy.text.index("国际传播中心")
+    assert original[copy.to_original(start):copy.to_original(start + 5) + 1] == "国际传播中心"
+    assert copy.text.endswith("2024年")

@@ -10,7 +10,19 @@ import sys
 
 import click
 
-from monitor.cli import extract, lexicon, queue, report, run, sources, terms  # noqa: F401  (register commands)
+from monitor.cli import (  # noqa: F401  (each module registers its commands)
+    digest,
+    extract,
+    lexicon,
+    queue,
+    registry,
+    report,
+    review,
+    run,
+    serve,
+    sources,
+    terms,
+)
 from monitor.cli.common import cli
 
 __all__ = ["cli", "main"]

@@ -25,8 +25,8 @@ def queue() -> None:
 @queue.command("list")
 @db_option
 @format_option()
-@click.option("--status", type=click.Choice(["new", "confirmed", "rejected"]), default=None,
-              help="Only items with this status.")
+@click.option("--status", type=click.Choice(["new", "confirmed", "rejected", "merged"]), default=None,
+              help="Only items with this status (default: all but merged).")
 def queue_list(db: str, fmt: str, status: str | None) -> None:
     """Queue items, most confident first.
 
@@ -63,7 +63,7 @@ def queue_show(db: str, fmt: str, item_id: int) -> None:
         return
     click.echo(render([item.to_dict()], "table" if fmt == "table" else fmt, title=f"item {item_id}"))
     click.echo(render(found, "table" if fmt == "table" else fmt,
-                      ["outlet", "published", "url", "evidence"], title="mentions"))
+                      ["article_id", "outlet", "published", "url", "evidence"], title="mentions"))
 
 
 @queue.command("confirm")
@@ -114,3 +114,85 @@ def queue_history(db: str, fmt: str, item_id: int) -> None:
     from monitor.review.queue import history
 
     click.echo(render(history(open_store(db), item_id), fmt, ["id", "at", "reviewer", "action", "reason"]))
+
+
+@queue.command("edit")
+@db_option
+@reviewer_option
+@click.option("--center", default=None, help="The center's full name.")
+@click.option("--place", default=None, help="The division (its province, level and code follow if known).")
+@click.option("--province", default=None, help="Full or short province name (河南省 or 河南).")
+@click.option("--level", type=click.Choice(["province", "city", "county", "district", "other"]), default=None,
+              help="Level of the place.")
+@click.option("--code", default=None, help="Six-digit division code.")
+@click.option("--date", "day", default=None, help="Launch date: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--partners", default=None, help='Partners separated by ";" (an empty string clears them).')
+@click.option("--reason", default=None, help="Why, kept with the decision.")
+@click.argument("item_id", type=int)
+def queue_edit(db: str, reviewer: str, center: str | None, place: str | None, province: str | None,
+               level: str | None, code: str | None, day: str | None, partners: str | None, reason: str | None,
+               item_id: int) -> None:
+    """Correct fields of an item; only the options given change (an empty value clears a field).
+
+    Example: monitor queue edit 3 --place 洛阳市 --date 2025-03-26 --reviewer alice
+    """
+    from monitor.review.actions import edit
+
+    given = {"center": center, "place": place, "province": province, "level": level, "code": code,
+             "date": day, "partners": partners}
+    changes = {key: value for key, value in given.items() if value is not None}
+    if not changes:
+        raise click.UsageError("give at least one field to change, e.g. --place 洛阳市")
+    item = edit(open_store(db), item_id, reviewer, changes, reason)
+    click.echo(f"item {item.id}: {item.center} | {item.place or '—'} | {item.province or '—'} | "
+               f"{item.level or '—'} | {item.date or '—'} | {'; '.join(item.partners) or '—'}")
+
+
+@queue.command("merge")
+@db_option
+@reviewer_option
+@click.option("--reason", default=None, help="Why, kept with the decision.")
+@click.argument("item_id", type=int)
+@click.argument("other_id", type=int)
+def queue_merge(db: str, reviewer: str, reason: str | None, item_id: int, other_id: int) -> None:
+    """Merge item OTHER_ID into ITEM_ID: its mentions move over, it is marked merged.
+
+    Example: monitor queue merge 3 7 --reviewer alice
+    """
+    from monitor.review.actions import merge
+
+    item = merge(open_store(db), item_id, other_id, reviewer, reason)
+    click.echo(f"merged item {other_id} into item {item.id}: {item.center} ({item.mentions} mentions)")
+
+
+@queue.command("split")
+@db_option
+@reviewer_option
+@click.option("--reason", default=None, help="Why, kept with the decision.")
+@click.argument("item_id", type=int)
+@click.argument("article_id", type=int)
+def queue_split(db: str, reviewer: str, reason: str | None, item_id: int, article_id: int) -> None:
+    """Move the mention of ARTICLE_ID (see `queue show`) off ITEM_ID into a new item.
+
+    Example: monitor queue split 3 42 --reviewer alice
+    """
+    from monitor.review.actions import split
+
+    item = split(open_store(db), item_id, article_id, reviewer, reason)
+    click.echo(f"article {article_id} split off item {item_id} into new item {item.id}: {item.center}")
+
+
+@queue.command("undo")
+@db_option
+@reviewer_option
+@click.option("--reason", default=None, help="Why, kept with the undo row.")
+@click.argument("item_id", type=int)
+def queue_undo(db: str, reviewer: str, reason: str | None, item_id: int) -> None:
+    """Undo the last decision on an item (a new audit row restores the state before it).
+
+    Example: monitor queue undo 3 --reviewer alice
+    """
+    from monitor.review.actions import undo
+
+    item = undo(open_store(db), item_id, reviewer, reason)
+    click.echo(f"undone: item {item.id} is {item.status}: {item.center}")

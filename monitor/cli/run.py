@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
 import click
 
 from monitor.cli.common import (
@@ -13,39 +20,91 @@ from monitor.cli.common import (
     open_store,
 )
 
+EXIT_LOCKED = 3
+EXIT_DEADLINE = 4
+EXIT_TERMINATED = 143
+
 
 @cli.command()
 @config_option
 @db_option
 @lexicon_option
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing when the run succeeds.")
-def run(config: str | None, db: str, lexicon: str | None, quiet: bool) -> None:
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when the run succeeds (for cron).")
+@click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True), envvar="MONITOR_MAX_MINUTES",
+              default=None, help="Stop cleanly after this many minutes, keeping what was stored (exit 4).")
+@click.option("--log-dir", type=click.Path(file_okay=False), envvar="MONITOR_LOG_DIR", default=None,
+              help="Folder of the JSON-lines run logs (env MONITOR_LOG_DIR; default <db name>-logs/ beside "
+                   "the database).")
+def run(config: str | None, db: str, lexicon: str | None, quiet: bool, max_minutes: float | None,
+        log_dir: str | None) -> None:
     """The daily job: fetch every outlet once, find launches, fill the queue.
 
-    Exit 0 when the run completed, even if some outlets failed (they are listed);
-    non-zero only when it could not run.
+    Exit codes: 0 the run completed, even if some outlets failed (they are listed); 1 it could not
+    run (bad config or database); 2 bad options; 3 another run holds this database's lock, so this one
+    did nothing; 4 --max-minutes passed and the run stopped early, keeping what it had stored;
+    130 / 143 interrupted by Ctrl-C / SIGTERM (what was stored stays). Each run writes a JSON-lines
+    log and a row of the `runs` table; a progress bar shows on a terminal. See docs/operations.md.
 
-    Example: monitor run --config feeds.toml --db monitor.db
+    Example: monitor run --config feeds.toml --db monitor.db --quiet --max-minutes 50
     """
-    from monitor.pipeline import run as run_pipeline
+    from monitor.lock import RunLocked, run_lock
 
     cfg = load_config_file(config)
-    store = open_store(db)
     try:
-        summary = run_pipeline(cfg, store, lexicon_dir=lexicon,
-                               progress=None if quiet else lambda m: click.echo(f"  {m}", err=True))
+        with _sigterm_exits(), run_lock(db):
+            summary = _run_locked(cfg, db, lexicon, quiet, max_minutes, log_dir)
+    except RunLocked as exc:
+        click.echo(f"monitor run: {exc}", err=True)
+        raise SystemExit(EXIT_LOCKED) from None
+    _report(summary, quiet)
+    if summary.status == "deadline":
+        raise SystemExit(EXIT_DEADLINE)
+
+
+@contextmanager
+def _sigterm_exits() -> Iterator[None]:
+    """While running, SIGTERM (a timeout's kill) ends the run like Ctrl-C: its row says "interrupted"."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(EXIT_TERMINATED))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run_locked(cfg: Any, db: str, lexicon: str | None, quiet: bool, max_minutes: float | None,
+                log_dir: str | None) -> Any:
+    from monitor.pipeline import close_abandoned_runs
+    from monitor.pipeline import run as run_pipeline
+    from monitor.runlog import RunLog, RunProgress, default_log_dir, fan_out
+
+    store = open_store(db)
+    interactive = not quiet and sys.stderr.isatty()
+    try:
+        close_abandoned_runs(store)
+        with RunLog(log_dir or default_log_dir(db)) as runlog, \
+                (RunProgress() if interactive else nullcontext()) as progress:
+            return run_pipeline(cfg, store, lexicon_dir=lexicon, observe=fan_out(runlog, progress),
+                                max_seconds=max_minutes * 60 if max_minutes else None,
+                                log_path=str(runlog.path.resolve()))
     finally:
         store.close()
+
+
+def _report(summary: Any, quiet: bool) -> None:
+    c = summary
+    if c.status == "deadline":
+        click.echo(f"run {c.run_id} stopped at --max-minutes after {c.seconds}s; what it fetched is stored "
+                   f"and the next run goes on from there", err=True)
     if quiet:
         return
-    for outlet, url, reason in summary.failures:
+    for outlet, url, reason in c.failures:
         click.echo(f"failed: {outlet}: {url}: {reason}", err=True)
-    c = summary
-    click.echo(f"run {c.run_id}: {c.sources} sources ({c.sources_failed} failed, {c.not_modified} not modified), "
-               f"{c.articles_new} new articles ({c.articles_failed} pages failed), {c.matched} matching, "
-               f"{c.events} events, {c.new_items} new queue items in {c.seconds}s")
-
-
+    click.echo(f"run {c.run_id} {c.status}: {c.sources} sources ({c.sources_failed} failed, "
+               f"{c.not_modified} not modified), {c.articles_new} new articles ({c.articles_failed} pages "
+               f"failed), {c.matched} matching, {c.events} events, {c.new_items} new queue items in {c.seconds}s")
 
 
 @cli.command()

@@ -63,3 +63,36 @@ def sources_check(config: str | None, fmt: str, update: bool) -> None:
     if update:
         count = update_checked(config_path(config), checks)
         click.echo(f"updated `checked` of {count} outlets in {config_path(config)}", err=True)
+
+
+@sources.command("health")
+@config_option
+@db_option
+@format_option()
+@click.option("--days", type=click.IntRange(1, 366), default=14, show_default=True,
+              help="Days of new articles per day to show.")
+@click.option("--quiet-days", type=click.IntRange(1, 366), default=7, show_default=True,
+              help="Flag `quiet` an outlet without a new article for this many days that used to publish.")
+@click.option("--broken-after", type=click.IntRange(1, 100), default=2, show_default=True,
+              help="Flag `broken` a source after this many failed runs in a row (HTML or no items: at once).")
+def sources_health(config: str | None, db: str, fmt: str, days: int, quiet_days: int, broken_after: int) -> None:
+    """Per outlet: last success, failures in a row, new articles per day, and flags broken / quiet / moved.
+
+    Reads the database only (no network). Outlets are those of the config when there is one, else
+    those the database has seen.
+
+    Example: monitor sources health --format json | jq '.[] | select(.flags != [])'
+    """
+    from monitor.config import config_path
+    from monitor.health import HealthSettings, outlet_health
+    from monitor.output import render
+
+    cfg = load_config_file(config) if config or config_path(None).exists() else None
+    settings = HealthSettings(days=days, quiet_days=quiet_days, broken_after=broken_after)
+    healths = outlet_health(open_store(db), cfg, settings)
+    if fmt == "table" or fmt == "csv":
+        rows = [h.row() for h in healths]
+        columns = ["outlet", "last_success", "consecutive_failures", "new per day", "flags", "problems"]
+        click.echo(render(rows, fmt, columns, title=f"outlet health (new articles per day, last {days} days)"))
+    else:
+        click.echo(render([h.to_dict() for h in healths], fmt))

@@ -10,8 +10,10 @@ Use the fixture in any test module::
         local_server.route("/slow", delay=2.0)                  # waits before answering
         local_server.route("/drip", body=b"x" * 100, drip=0.1)  # sends the body a chunk at a time
         local_server.route("/reset", reset=True)                # closes the connection with a TCP RST
+        local_server.route("/cut", body=b"x" * 100, reset_after=10)  # headers, 10 bytes, then a RST
         local_server.route("/junk", raw=b"not http at all\\r\\n\\r\\n")
         local_server.sequence("/flaky", [Reply(503), Reply(200, b"ok")])  # one reply per request
+        # POST is answered like GET; local_server.requests_for("/hook")[0].body is what was posted
         fetch(local_server.url("/feed.xml"))
         assert local_server.requests_for("/feed.xml")[0].headers["user-agent"].startswith("monitor/")
 
@@ -47,6 +49,7 @@ class Reply:
     reset: bool = False  # read the request, then close the connection with a RST, no response
     raw: bytes | None = None  # send these bytes instead of an HTTP response, then close
     content_length: bool = True  # False: no Content-Length, the body ends when the connection closes
+    reset_after: int | None = None  # send the headers and this many body bytes, then close with a RST
 
     @property
     def data(self) -> bytes:
@@ -61,6 +64,7 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     at: float
+    body: bytes = b""  # what a POST sent
 
 
 class LocalServer:
@@ -170,6 +174,19 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_HEAD = do_GET
 
+    def do_POST(self) -> None:
+        """Like GET (same routes and replies); the request body is kept in `RecordedRequest.body`."""
+        owner = self.server.owner
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        body = self.rfile.read(int(headers.get("content-length") or 0))
+        owner._record(RecordedRequest(self.command, self.path, headers, time.monotonic(), body))
+        try:
+            self._answer(owner._next_reply(self.path))
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+        finally:
+            owner._done()
+
     def _answer(self, reply: Reply) -> None:
         if reply.delay:
             time.sleep(reply.delay)
@@ -192,6 +209,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        if reply.reset_after is not None:
+            self.wfile.write(data[: reply.reset_after])
+            self.wfile.flush()
+            self._reset()
+            return
         if self.command != "HEAD":
             for chunk in _chunks(data, reply.chunk_size if reply.drip else len(data) or 1):
                 self.wfile.write(chunk)

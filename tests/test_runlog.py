@@ -1,0 +1,57 @@
+"""The run's JSON-lines log and its progress bar, fed the events a Runner emits."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from monitor.errors import MonitorError
+from monitor.runlog import RunLog, RunProgress, default_log_dir, fan_out, read_log
+
+
+def test_the_default_log_folder_is_beside_the_database(tmp_path: Path) -> None:
+    assert default_log_dir(tmp_path / "monitor.db") == tmp_path / "monitor-logs"
+
+
+def test_each_event_is_one_json_line_readable_before_the_log_is_closed(tmp_path: Path) -> None:
+    log = RunLog(tmp_path / "logs")
+    log("run_started", {"run_id": 7, "sources": 2})
+    log("article_stored", {"outlet": "赣江日报", "url": "http://127.0.0.1/a", "new_items": 1})
+    lines = log.path.read_text("utf-8").splitlines()  # flushed line by line: a killed run leaves these
+    log.close()
+    assert len(lines) == 2
+    first = json.loads(lines[0])
+    assert first["event"] == "run_started" and first["run_id"] == 7 and "at" in first
+    assert "赣江日报" in lines[1]  # kept readable, not \\u-escaped
+    assert [e["event"] for e in read_log(log.path)] == ["run_started", "article_stored"]
+    assert log.path.parent == tmp_path / "logs" and log.path.name.startswith("run-")
+
+
+def test_an_unwritable_log_folder_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(MonitorError, match="--log-dir"):
+        RunLog(blocker / "logs")
+
+
+def test_fan_out_tells_every_observer_and_skips_none() -> None:
+    seen: list[str] = []
+    observe = fan_out(lambda e, f: seen.append("a:" + e), None, lambda e, f: seen.append("b:" + e))
+    observe("summary", {})
+    assert seen == ["a:summary", "b:summary"]
+
+
+def test_the_progress_bar_counts_sources_then_the_articles_they_announce() -> None:
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    with RunProgress(console) as progress:
+        progress("run_started", {"sources": 3})
+        progress("source_fetched", {"outlet": "甲", "new": 2})
+        progress("source_failed", {"outlet": "乙", "reason": "HTTP 404"})
+        progress("article_stored", {"outlet": "甲"})
+        counts = progress.counts()
+    assert counts["sources"] == (2, 3)
+    assert counts["articles"] == (1, 2)
