@@ -11,6 +11,7 @@ import sys
 import click
 
 from monitor.cli import (  # noqa: F401  (each module registers its commands)
+    backfill,
     digest,
     extract,
     lexicon,

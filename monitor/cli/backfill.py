@@ -1,0 +1,99 @@
+"""`monitor backfill SOURCE...`: back issues (WARC files, saved pages, lists of URLs) into the store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from monitor.cli.common import cli, db_option, lexicon_option, open_store
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@db_option
+@lexicon_option
+@click.option("--config", "config", envvar="MONITOR_CONFIG", default=None, type=click.Path(dir_okay=False),
+              help="Outlets file: pages are filed under the outlet of their host, URL lists fetched with its "
+                   "[fetch] settings (env MONITOR_CONFIG; default ./feeds.toml when it exists).")
+@click.option("--workers", "-w", type=click.IntRange(min=0), default=None,
+              help="Worker processes (default: one per CPU; 0: all in this process).")
+@click.option("--scheduler", envvar="MONITOR_SCHEDULER", default=None, metavar="ADDRESS",
+              help="Run the work on a Dask cluster, e.g. tcp://10.0.0.5:8786 (env MONITOR_SCHEDULER); "
+                   "see docs/backfill.md.")
+@click.option("--outlet", default=None, help="File every page under this outlet of the config.")
+@click.option("--base-url", default=None, metavar="URL",
+              help="URL of a saved folder's root: a page's URL is this plus its path in the folder "
+                   "(default: the file's file:// URI).")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing when the backfill succeeds.")
+def backfill(sources: tuple[str, ...], db: str, lexicon: str | None, config: str | None, workers: int | None,
+             scheduler: str | None, outlet: str | None, base_url: str | None, quiet: bool) -> None:
+    """Back issues into the store: WARC / WARC.gz files, folders of saved HTML, files of URLs.
+
+    Each page goes through the stages of `monitor run` into the same database. Pages already stored
+    are skipped, so a backfill that was interrupted is resumed by running it again. A progress bar
+    shows on a terminal.
+
+    Example: monitor backfill archive-2019.warc.gz saved/ --base-url http://www.example.cn/ --workers 2
+    """
+    from monitor.backfill import backfill as run_backfill
+    from monitor.backfill import count_pages, default_workers
+    from monitor.lexicon import load_lexicon
+
+    cfg = _config(config)
+    store = open_store(db)
+    interactive = not quiet and sys.stderr.isatty()
+    try:
+        with _progress_bar(count_pages(sources) if interactive else None, interactive) as progress:
+            summary = run_backfill(store, list(sources), load_lexicon(lexicon),
+                                   workers=default_workers() if workers is None else workers,
+                                   scheduler=scheduler, config=cfg, outlet=outlet, base_url=base_url,
+                                   progress=progress)
+    finally:
+        store.close()
+    if not quiet:
+        _report(summary)
+
+
+def _config(option: str | None) -> Any:
+    from monitor.config import config_path, load_config
+
+    path = config_path(option)
+    return load_config(path) if option or path.exists() else None
+
+
+@contextmanager
+def _progress_bar(total: int | None, shown: bool) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar on stderr (pages done of the total when it is known), or nothing."""
+    if not shown:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("backfill", total=total, note="")
+
+        def update(summary: Any) -> None:
+            bar.update(task, completed=summary.pages,
+                       note=f"{summary.stored} stored, {summary.skipped} known, {summary.failed} failed, "
+                            f"{summary.events} events")
+
+        yield update
+
+
+def _report(summary: Any) -> None:
+    for url, reason in summary.failures[:20]:
+        click.echo(f"failed: {url}: {reason}", err=True)
+    if summary.failed > 20:
+        click.echo(f"… and {summary.failed - 20} more failures (table `failures`)", err=True)
+    s = summary
+    click.echo(f"backfill: {s.pages} pages, {s.skipped} already stored, {s.stored} articles stored "
+               f"({s.failed} failed), {s.matched} matching, {s.events} events, {s.new_items} new queue items "
+               f"in {s.seconds:.1f}s")
+
