@@ -179,10 +179,13 @@ def _same_outlet(name: str, outlet: str | None) -> bool:
 def _candidates(db: sqlite_utils.Database, article_id: int, sig: Signature) -> list[tuple[_Stored, float]]:
     pairs = bands(sig)
     marks = ",".join("(?, ?)" for _ in pairs)
+    # A join on the VALUES list uses the (band, hash) primary key; `(band, hash) IN (VALUES …)` scanned
+    # the whole table, so each new article cost more as the database grew.
     rows = db.execute(
         "SELECT a.id, a.outlet, a.published, a.outlet_level, m.signature FROM articles a "
         "JOIN minhashes m ON m.article_id = a.id "
-        f"WHERE a.id IN (SELECT article_id FROM minhash_bands WHERE (band, hash) IN (VALUES {marks})) "
+        "WHERE a.id IN (SELECT b.article_id FROM minhash_bands b "
+        f"JOIN (VALUES {marks}) v ON b.band = v.column1 AND b.hash = v.column2) "
         "AND a.id != ?", [v for pair in pairs for v in pair] + [article_id]).fetchall()
     found = [(_Stored(*r[:4]), similarity(sig, np.frombuffer(r[4], dtype=np.uint32))) for r in rows]
     return [(s, score) for s, score in found if score >= SOURCE_SIMILARITY]

@@ -93,6 +93,11 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def names_a_center(hits: list[Hit]) -> bool:
+    """Whether the lexicon found a center name: only such articles can report a launch."""
+    return any(h.category == "center" for h in hits)
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
@@ -295,7 +300,7 @@ class Store:
                 self.db.table("articles").update(article_id, record)
             else:
                 article_id = int(self.db.table("articles").insert(record).last_pk or 0)
-            if hits:
+            if names_a_center(hits):  # copies matter only for articles that can report a launch
                 dedupe.record_article(self.db, article_id)
             elif row:
                 dedupe.forget_article(self.db, article_id)
@@ -308,7 +313,7 @@ class Store:
         with self.transaction():
             self.db.execute("UPDATE articles SET lexicon_version = ?, matched = ? WHERE id = ?",
                             [lexicon_version, int(bool(hits)), article_id])
-            if hits:
+            if names_a_center(hits):
                 dedupe.ensure_recorded(self.db, article_id)
             return self._replace_analysis(article_id, lexicon_version, hits, events, center_key)
 
