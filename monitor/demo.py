@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TOKEN = b"__BASE__"
@@ -74,16 +75,26 @@ def _extra_headers(site: Path) -> dict[str, dict[str, str]]:
     return {str(k): {str(n): str(v) for n, v in dict(h).items()} for k, h in data.items()}
 
 
+class _SampleServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (a killed run, a timeout) leaves a broken pipe behind: expected."""
+
+
 @contextmanager
-def serve_samples(port: int = 0, samples: Path = SAMPLES) -> Iterator[str]:
-    """Serve samples/site on 127.0.0.1 (port 0: any free port); yields the base URL."""
+def serve_samples(port: int = 0, samples: Path = SAMPLES, handler: type[SampleHandler] = SampleHandler,
+                  **handler_options: Any) -> Iterator[str]:
+    """Serve samples/site on 127.0.0.1 (port 0: any free port); yields the base URL.
+
+    `handler` and `handler_options` let tests serve the same world differently (slowed, faulty).
+    """
     site = samples / "site"
-    socket_server = http.server.ThreadingHTTPServer(("127.0.0.1", port), http.server.BaseHTTPRequestHandler)
-    base_url = f"http://127.0.0.1:{socket_server.server_port}"
-    socket_server.RequestHandlerClass = partial(  # type: ignore[assignment]
-        SampleHandler, root=site.resolve(), headers=_extra_headers(site), base_url=base_url)
-    server = socket_server
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = _SampleServer(("127.0.0.1", port), http.server.BaseHTTPRequestHandler)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    server.RequestHandlerClass = partial(  # type: ignore[assignment]
+        handler, root=site.resolve(), headers=_extra_headers(site), base_url=base_url, **handler_options)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield base_url

@@ -23,21 +23,17 @@ import codecs
 import gzip
 import html
 import re
-import threading
 import time
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag
 
 import pytest
 
-from monitor.demo import SAMPLES, SampleHandler
+from monitor.demo import SAMPLES, SampleHandler, serve_samples
 from tests.support.http import LocalServer, Reply, unused_port_url
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
@@ -601,29 +597,9 @@ class _SlowSampleHandler(SampleHandler):
         super().do_GET()
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A killed client leaves a broken pipe behind: expected here."""
-
-
 @contextmanager
 def serve_slow_samples(delay: Callable[[str], float], samples: Path = SAMPLES) -> Iterator[str]:
     """Serve samples/site on 127.0.0.1 like monitor.demo.serve_samples, slowed by `delay(path)`; yields the
     base URL (write the config with monitor.demo.sample_config)."""
-    site = (samples / "site").resolve()
-    headers_file = site / "_headers.toml"
-    extra = tomllib.loads(headers_file.read_text("utf-8")) if headers_file.exists() else {}
-    server = _QuietServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    server.RequestHandlerClass = partial(  # type: ignore[assignment]
-        _SlowSampleHandler, root=site, headers={str(k): dict(v) for k, v in extra.items()}, base_url=base_url,
-        delay=delay)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serve_samples(samples=samples, handler=_SlowSampleHandler, delay=delay) as base_url:
         yield base_url
-    finally:
-        server.shutdown()
-        server.server_close()
