@@ -40,6 +40,7 @@ eval: $(TESTSTAMP)
 	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout --out eval-holdout.json --errors 0
 	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout2 --out eval-holdout2.json --errors 0
 	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout3 --out eval-holdout3.json --errors 0
+	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout4 --out eval-holdout4.json --errors 0
 
 ## make bench: speed and memory on a generated corpus of N pages (default 10000; e.g. make bench N=2000);
 ## prints the figures and the targets, writes bench.json and bench-profile.txt (see docs/bench.md)
