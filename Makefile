@@ -25,8 +25,10 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m monitor.demo
 
-## make test: install the test dependencies and run the whole suite
+## make test: install the test dependencies, what the suite needs beyond Python (tools/setup-system.sh:
+## Debian's chromium for the browser test; as non-root it says what to install), and run the whole suite
 test: $(TESTSTAMP)
+	bash tools/setup-system.sh
 	$(BIN)/python -m pytest -q
 
 ## make lint: ruff and mypy
@@ -47,6 +49,11 @@ eval: $(TESTSTAMP)
 N ?= 10000
 bench: $(STAMP)
 	$(BIN)/python -m monitor.bench --pages $(N) --out bench.json --profile-out bench-profile.txt
+
+## make docs: regenerate docs/cli.md, the CLI reference, from the commands' --help (tests/test_cli_docs.py checks it)
+.PHONY: docs
+docs: $(TESTSTAMP)
+	$(BIN)/cog -r -n utf-8 docs/cli.md
 
 clean:
 	rm -rf $(VENV) demo.db demo-logs eval.json eval-*.json bench.json bench-profile.txt .pytest_cache .mypy_cache .ruff_cache

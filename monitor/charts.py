@@ -1,8 +1,11 @@
 """charts: the report's pictures, drawn by matplotlib (Agg, no display, no pyplot state) as PNG bytes.
 
-Chinese labels need a CJK font. `find_cjk_font` looks for one (the family named by $MONITOR_CJK_FONT
-as a font file, else a list of common CJK families, else any installed font that has the glyphs);
-on Debian `apt-get install fonts-noto-cjk` provides one. Without one the charts are still drawn,
+Chinese labels need a font with Chinese glyphs. `find_cjk_font` registers one with matplotlib and
+returns its family name: the file named by $MONITOR_CJK_FONT, else Noto Sans CJK SC as shipped inside
+the `mplfonts` package (a dependency, so every install has it), else an installed CJK font (matplotlib's
+cached font list may predate it, so the system's font folders are read too). A font only counts when
+distinct Chinese characters have distinct glyphs: fallback fonts such as matplotlib's "Last Resort
+High-Efficiency" map every character to one placeholder. Without a font the charts are still drawn,
 Chinese labels show as empty boxes, and one warning is logged instead of a warning per glyph.
 
 Labels come from hostile text (center names, partners): `$` is escaped so that matplotlib never
@@ -19,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
@@ -37,6 +41,7 @@ CJK_FAMILIES = (
     "Droid Sans Fallback", "Noto Serif CJK SC", "AR PL UMing CN", "Noto Sans CJK TC", "Noto Sans CJK JP",
 )
 PROBE = "国际传播中心"
+BUNDLED_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
 CONFIRMED_COLOUR = "#1f5f99"
 UNREVIEWED_COLOUR = "#9cc3e6"
 LINE_COLOURS = ("#1f5f99", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#17a589")
@@ -78,42 +83,72 @@ class Series:
 
 @lru_cache(maxsize=1)
 def find_cjk_font() -> str | None:
-    """The family name of an installed font with Chinese glyphs, or None (a warning is logged)."""
-    from matplotlib import font_manager
-
+    """The family name of a font with Chinese glyphs, registered with matplotlib; None (a warning is logged)."""
     override = os.environ.get("MONITOR_CJK_FONT")
     if override:
         return _font_from_file(override)
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in installed:
-            return family
-    found = next((entry.name for entry in font_manager.fontManager.ttflist if _has_glyphs(entry.fname)), None)
-    if found is None:
-        log.warning("no font with Chinese glyphs found: chart labels in Chinese will show as boxes; "
-                    "install one (Debian: apt-get install fonts-noto-cjk) or set MONITOR_CJK_FONT=/path/font.ttf")
-    return found
+    path = cjk_font_file()
+    if path is None:
+        log.warning("no font with Chinese glyphs found: chart labels in Chinese will show as boxes; reinstall "
+                    "monitor (its dependency mplfonts ships one) or set MONITOR_CJK_FONT=/path/font.otf")
+        return None
+    return _register(path)
+
+
+def cjk_font_file() -> str | None:
+    """The file of the font the charts use for Chinese (without $MONITOR_CJK_FONT): see the module's doc."""
+    bundled = bundled_font_file()
+    if bundled is not None and _has_glyphs(bundled):
+        return bundled
+    return next((path for path in _installed_font_files() if _has_glyphs(path)), None)
+
+
+def bundled_font_file() -> str | None:
+    """Noto Sans CJK SC inside the mplfonts package, or None when that package or file is missing."""
+    try:
+        found = resources.files(BUNDLED_FONT[0]).joinpath(BUNDLED_FONT[1])
+    except ModuleNotFoundError:
+        return None
+    return str(found) if found.is_file() else None
+
+
+def _installed_font_files() -> Iterator[str]:
+    """Font files of matplotlib's font list, the known CJK families first, then any the cached list missed."""
+    from matplotlib import font_manager
+
+    rank = {family: index for index, family in enumerate(CJK_FAMILIES)}
+    listed = [entry.fname for entry in sorted(font_manager.fontManager.ttflist,
+                                              key=lambda entry: rank.get(entry.name, len(rank)))]
+    yield from listed
+    yield from sorted(set(font_manager.findSystemFonts()) - set(listed))
+
+
+def _register(path: str) -> str:
+    """Add a font file to matplotlib's (in-memory) font list and return its family name."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(path)
+    return str(font_manager.FontProperties(fname=path).get_name())
 
 
 def _font_from_file(path: str) -> str | None:
-    from matplotlib import font_manager
-
-    try:
-        font_manager.fontManager.addfont(path)
-        return str(font_manager.FontProperties(fname=path).get_name())
-    except (OSError, RuntimeError, ValueError) as exc:
-        log.warning("MONITOR_CJK_FONT=%s: not a usable font file (%s); charts use the default font", path, exc)
-        return None
+    if _has_glyphs(path):
+        return _register(path)
+    log.warning("MONITOR_CJK_FONT=%s: not a readable font file with Chinese glyphs; charts use the default font",
+                path)
+    return None
 
 
 def _has_glyphs(path: str) -> bool:
+    """True when every character of PROBE has its own glyph (a placeholder shared by all does not count)."""
     from matplotlib.ft2font import FT2Font
 
     try:
         font = FT2Font(path)
     except (OSError, RuntimeError, ValueError):
         return False
-    return all(font.get_char_index(ord(char)) for char in PROBE)
+    glyphs = [font.get_char_index(ord(char)) for char in PROBE]
+    return all(glyphs) and len(set(glyphs)) == len(set(PROBE))
 
 
 def label(text: str | None, empty: str = "(none)", limit: int | None = MAX_LABEL) -> str:

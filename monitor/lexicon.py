@@ -35,7 +35,19 @@ from monitor.text import fold_width, to_simplified
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicon"
+_PACKAGE = Path(__file__).resolve().parent
+CHECKOUT_LEXICON_DIR = _PACKAGE.parent / "lexicon"  # a development checkout: the files maintainers edit
+SHIPPED_LEXICON_DIR = _PACKAGE / "data" / "lexicon"  # an installed package: the build's copy (see setup.py)
+
+
+def _default_lexicon_dir() -> Path:
+    """The checkout's lexicon/ when this package runs from its checkout (editable install, tests), else the copy
+    shipped inside the installed package."""
+    in_checkout = (_PACKAGE.parent / "pyproject.toml").is_file() and CHECKOUT_LEXICON_DIR.is_dir()
+    return CHECKOUT_LEXICON_DIR if in_checkout else SHIPPED_LEXICON_DIR
+
+
+DEFAULT_LEXICON_DIR = _default_lexicon_dir()
 JIEBA_FREQUENCY = 200_000
 
 
@@ -72,7 +84,7 @@ class Lexicon:
 
 
 def lexicon_dir(option: str | Path | None = None) -> Path:
-    """--lexicon option, else $MONITOR_LEXICON, else the lexicon/ folder of the project."""
+    """--lexicon option, else $MONITOR_LEXICON, else the project's lexicon (DEFAULT_LEXICON_DIR)."""
     chosen = option or os.environ.get("MONITOR_LEXICON")
     return Path(chosen) if chosen else DEFAULT_LEXICON_DIR
 

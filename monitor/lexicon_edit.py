@@ -15,7 +15,7 @@ from pathlib import Path
 import tomlkit
 
 from monitor.errors import LexiconError
-from monitor.lexicon import Lexicon, Term, lexicon_dir, load_lexicon
+from monitor.lexicon import SHIPPED_LEXICON_DIR, Lexicon, Term, lexicon_dir, load_lexicon
 from monitor.text import fold_width, to_simplified
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -49,6 +49,7 @@ def add_term(term: str, category: str, note: str | None = None, variants: tuple[
     term = term.strip()
     _validate_new(term, category, variants)
     folder = lexicon_dir(directory)
+    _refuse_shipped(folder)
     lexicon = load_lexicon(folder)
     clash = _existing_form(lexicon, term, variants)
     if clash is not None:
@@ -66,6 +67,14 @@ def add_term(term: str, category: str, note: str | None = None, variants: tuple[
     doc.setdefault("terms", tomlkit.aot()).append(entry)
     path.write_text(tomlkit.dumps(doc), "utf-8")
     return path
+
+
+def _refuse_shipped(folder: Path) -> None:
+    """The copy inside an installed package is not for editing: a reinstall or upgrade would replace it."""
+    if folder.resolve() == SHIPPED_LEXICON_DIR:
+        raise LexiconError(f"{folder}: this is the lexicon shipped inside the installed package, which a reinstall "
+                           f"replaces; keep your own copy (cp -r {folder} DIR) and pass --lexicon DIR or set "
+                           "MONITOR_LEXICON=DIR")
 
 
 def _new_file(category: str) -> tomlkit.TOMLDocument:

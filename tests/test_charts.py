@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from monitor.charts import Bar, Series, _has_glyphs, bar_chart, column_chart, find_cjk_font, label, line_chart
+from monitor.charts import (
+    Bar,
+    Series,
+    _has_glyphs,
+    _style,
+    bar_chart,
+    bundled_font_file,
+    cjk_font_file,
+    column_chart,
+    find_cjk_font,
+    label,
+    line_chart,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n"
 HOSTILE = [Bar("$\\frac{1}{0$ 国际传播中心", 2, 1), Bar("_hidden", 0, 3), Bar("<script>x</script>", 1),
@@ -56,11 +70,69 @@ def test_a_bad_font_file_falls_back_with_a_warning(fresh_font_lookup: None, monk
     assert "MONITOR_CJK_FONT=/nonexistent/font.ttf" in caplog.text
 
 
-def test_the_font_found_has_chinese_glyphs(fresh_font_lookup: None) -> None:
+def _glyphs(path: str) -> list[int]:
+    from matplotlib.ft2font import FT2Font
+
+    font = FT2Font(path)
+    return [font.get_char_index(ord(char)) for char in "国际传播中心"]
+
+
+def _missing_glyph_warnings(family: str | None) -> list[str]:
+    """Draw Chinese text with the charts' settings, without their filter on glyph warnings."""
+    from matplotlib.figure import Figure
+
+    with _style(family), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure = Figure()
+        figure.text(0.1, 0.5, "国际传播中心揭牌")
+        figure.savefig(io.BytesIO(), format="png")
+    return [str(w.message) for w in caught if "missing from" in str(w.message)]
+
+
+def test_the_font_used_has_chinese_glyphs(fresh_font_lookup: None) -> None:
     from matplotlib import font_manager
 
     family = find_cjk_font()
-    if family is None:
-        pytest.skip("no CJK font installed (Debian: apt-get install fonts-noto-cjk)")
-    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-    assert _has_glyphs(path)
+    assert family is not None, "mplfonts (a dependency) ships Noto Sans CJK SC"
+    with _style(family):
+        used = font_manager.findfont(font_manager.FontProperties(), fallback_to_default=False)
+    assert used == bundled_font_file()
+    glyphs = _glyphs(used)
+    assert all(glyphs) and len(set(glyphs)) == 6
+    assert _has_glyphs(used)
+    assert _missing_glyph_warnings(family) == []
+    assert _missing_glyph_warnings(None), "DejaVu Sans has no Chinese: the check above can fail"
+
+
+def test_placeholder_fonts_do_not_count_as_chinese() -> None:
+    import matplotlib
+
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    last_resort = fonts / "LastResortHE-Regular.ttf"
+    assert all(_glyphs(str(last_resort))), "Last Resort maps every character to a placeholder"
+    assert not _has_glyphs(str(last_resort))
+    assert not _has_glyphs(str(fonts / "DejaVuSans.ttf"))
+
+
+def test_a_font_file_without_chinese_is_refused(fresh_font_lookup: None, monkeypatch: pytest.MonkeyPatch,
+                                                caplog: pytest.LogCaptureFixture) -> None:
+    import matplotlib
+
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "LastResortHE-Regular.ttf"
+    monkeypatch.setenv("MONITOR_CJK_FONT", str(path))
+    assert find_cjk_font() is None
+    assert "not a readable font file with Chinese glyphs" in caplog.text
+
+
+def test_without_the_bundled_font_only_a_real_cjk_font_is_chosen(fresh_font_lookup: None,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from monitor import charts
+
+    monkeypatch.setattr(charts, "BUNDLED_FONT", ("no_such_font_package", "fonts/x.otf"))
+    assert bundled_font_file() is None
+    family = find_cjk_font()  # on a machine without CJK fonts: None, never Last Resort or DejaVu
+    assert family not in ("Last Resort High-Efficiency", "DejaVu Sans")
+    path = cjk_font_file()
+    assert (family is None) == (path is None)
+    if path is not None:
+        assert _has_glyphs(path) and _missing_glyph_warnings(family) == []

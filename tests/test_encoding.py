@@ -14,11 +14,12 @@ import feedparser
 import pytest
 
 from monitor.encoding import decode_feed, decode_html, normalize_label, not_text
+from tests.support.realworld import specimens
 
 DATA = Path(__file__).parent / "data" / "encoding"
 CASES: dict[str, dict[str, Any]] = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
-CWCE = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "shared/realworld/pages/cwce").glob("*"))
-FEEDS = sorted(p.name for p in (Path(__file__).resolve().parents[2] / "shared/realworld/feeds").glob("*.xml"))
+CWCE = specimens("pages/cwce", "*")
+FEEDS = specimens("feeds", "*.xml")
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

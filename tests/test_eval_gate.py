@@ -34,7 +34,8 @@ def test_pins_are_not_below_the_targets() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["gold", "holdout", "holdout2", "holdout3", "holdout4"])
+@pytest.mark.parametrize("name", [pytest.param("gold", marks=pytest.mark.realworld),  # reads ../shared/realworld
+                                  "holdout", "holdout2", "holdout3", "holdout4"])
 def test_scores_keep_their_pins(name: str) -> None:
     figures = _figures(evaluate(DATA / name))
     pins = PINS[name]

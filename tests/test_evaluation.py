@@ -14,10 +14,9 @@ import pytest
 
 from monitor import evaluation as ev
 from monitor.evaluation import Counts, EventRecord, GoldCase, PlaceRecord
+from tests.support.realworld import SHARED, require
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REALWORLD = SHARED / "realworld"
 GOLD_FILES = sorted(GOLD.glob("*.json"))
 T2S = opencc.OpenCC("t2s")
 
@@ -292,8 +291,8 @@ def test_gold_file_is_well_formed(path: Path) -> None:
 
 @pytest.mark.parametrize("path", GOLD_FILES, ids=[p.stem for p in GOLD_FILES])
 def test_gold_file_loads(path: Path) -> None:
-    if "path" in _load(path)["input"] and not REALWORLD.is_dir():
-        pytest.skip("../shared/realworld is missing")
+    if "path" in _load(path)["input"]:
+        require()
     loaded = ev.load_case(path, SHARED)
     assert loaded.url and (loaded.text or loaded.html)
 

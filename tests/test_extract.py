@@ -16,9 +16,9 @@ import pytest
 
 from monitor.extract import clean_title, date_from_url, extract_article
 from monitor.models import Article, FeedEntry
+from tests.support.realworld import REALWORLD, require, specimens
 
 DATA = Path(__file__).parent / "data" / "extract"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 PAGES = REALWORLD / "pages"
 TEMPLATE = (DATA / "template.html").read_text(encoding="utf-8")
 
@@ -229,8 +229,7 @@ def test_xml_declaration_and_bom_are_accepted() -> None:
 
 
 def _real(path: Path) -> str:
-    if not REALWORLD.is_dir():
-        pytest.skip(f"{REALWORLD} is missing")
+    require()
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -238,8 +237,8 @@ def _real(path: Path) -> str:
         return data.decode("gb18030")  # the GB2312 pages (see SOURCES.md); GB18030 is the superset
 
 
-def _names(pattern: str) -> list[str]:
-    return sorted(str(p.relative_to(PAGES)) for p in PAGES.glob(pattern)) if PAGES.is_dir() else []
+def _names(pattern: str) -> list[Any]:
+    return specimens("pages", pattern)
 
 
 @pytest.mark.parametrize("name", _names("trafilatura/*.html"))

@@ -40,9 +40,9 @@ from tests.support.faults import (
 from tests.support.faults import fault_server as fault_server_fixture  # noqa: F401
 from tests.support.http import LocalServer
 from tests.support.http import local_server as local_server_fixture  # noqa: F401
+from tests.support.realworld import REALWORLD
 
 ROOT = Path(__file__).resolve().parents[1]
-REALWORLD = ROOT.parent / "shared" / "realworld"
 DEADLINE_MINUTES = 2
 MAX_EXTRA_RSS_MB = 200  # the world's peak memory beyond that of a run over one small feed
 
@@ -220,9 +220,8 @@ def test_every_fault_is_in_the_documentation() -> None:
 # ---- real specimens ----
 
 
+@pytest.mark.realworld
 def test_real_gb2312_feeds_are_read(world: World) -> None:
-    if not REALWORLD.is_dir():
-        pytest.skip("../shared/realworld is not beside this checkout")
     for number, name in enumerate(REALWORLD_FEEDS):
         url = world.server.url(f"/realworld/feed{number}.xml")
         row = world.store.db.execute("SELECT status, items FROM sources WHERE url = ?", [url]).fetchone()
@@ -231,9 +230,8 @@ def test_real_gb2312_feeds_are_read(world: World) -> None:
     assert titles and all("\ufffd" not in (t or "") for t in titles)
 
 
+@pytest.mark.realworld
 def test_real_pages_with_hostile_encodings_are_decoded(world: World) -> None:
-    if not REALWORLD.is_dir():
-        pytest.skip("../shared/realworld is not beside this checkout")
     for number, name in enumerate(REALWORLD_PAGES):
         url = world.server.url(f"/realworld/page{number}.html")
         row = world.store.db.execute("SELECT title, text FROM articles WHERE fetched_url = ?", [url]).fetchone()

@@ -25,9 +25,9 @@ from monitor.feeds import (
     parse_list_page,
 )
 from monitor.models import FeedEntry
+from tests.support.realworld import REALWORLD, require
 
 DATA = Path(__file__).parent / "data" / "feeds"
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 REAL_FEEDS = REALWORLD / "feeds"
 
 CASES = sorted(p for p in DATA.iterdir() if p.suffix in (".xml", ".html"))
@@ -179,8 +179,7 @@ REAL_CASES = [
 
 
 def _real_feed(name: str) -> str:
-    if not REALWORLD.is_dir():
-        pytest.skip(f"{REALWORLD} is missing")
+    require()
     return (REAL_FEEDS / name).read_bytes().decode("gb18030")  # all four are GB2312; GB18030 is its superset
 
 
