@@ -127,9 +127,12 @@ def _digest_item(row: tuple[Any, ...]) -> DigestItem:
 
 
 def _pending(store: Store, channel: str, kind: str, statuses: tuple[str, ...]) -> list[DigestItem]:
+    """Items of `statuses` not yet delivered on `channel` as `kind`; imported centers (monitor registry import)
+    are already known to the analysts, so they are never news."""
     marks = ",".join("?" * len(statuses))
     rows = store.db.execute(
-        f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE i.status IN ({marks}) AND NOT EXISTS (SELECT 1 FROM digest_sent d "
+        f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE i.status IN ({marks}) AND i.origin != 'imported' "
+        f"AND NOT EXISTS (SELECT 1 FROM digest_sent d "
         f"WHERE d.channel = ? AND d.kind = ? AND d.item_id = i.id AND d.center_key = i.center_key) "
         f"ORDER BY i.id", [*statuses, channel, kind]).fetchall()
     return [_digest_item(row) for row in rows]

@@ -2,9 +2,11 @@
 
 An entry has the item's fields (center, place, province, level, code, date, partners, type), when and by
 whom it was confirmed, the first source (the earliest published mention) and every source (outlet, URL,
-publication date, and the article it copies, if it is a copy). GeoJSON gives each entry a point at its
-division (monitor.locations) or `"geometry": null` where none is known (centers of enterprises, places
-outside the gazetteer).
+publication date, and the article it copies, if it is a copy). `origin` says how it got there: "confirmed"
+(a reviewer confirmed what the monitor found) or "imported" (from a list of known centers, `monitor
+registry import`; `source` is where the list has it from, and the importer is `confirmed_by`).
+GeoJSON gives each entry a point at its division (monitor.locations) or `"geometry": null` where none is
+known (centers of enterprises, places outside the gazetteer).
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from monitor.store import Store
 log = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "geojson")
-COLUMNS = ("id", "center", "place", "province", "level", "code", "date", "partners", "first_source", "sources")
+COLUMNS = ("id", "center", "place", "province", "level", "code", "date", "partners", "origin", "first_source",
+           "sources")
+ORIGINS: tuple[str, ...] = ("confirmed", "imported")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class RegistryEntry:
     first_source: Source | None
     sources: list[Source] = field(default_factory=list)
     point: tuple[float, float] | None = None  # (longitude, latitude)
+    origin: str = "confirmed"  # one of ORIGINS
+    source: str | None = None  # for an imported center: where the list has it from
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -70,11 +76,13 @@ def registry(store: Store) -> list[RegistryEntry]:
 def _entry(store: Store, item: QueueItem) -> RegistryEntry:
     sources = _sources(store, item.id)
     first = min(sources, key=lambda s: (s.published is None, s.published or "", s.article_id), default=None)
-    confirmed = store.db.execute("SELECT reviewer, at FROM decisions WHERE item_id = ? AND action = 'confirm' "
-                                 "ORDER BY id DESC LIMIT 1", [item.id]).fetchone()
+    confirmed = store.db.execute("SELECT reviewer, at FROM decisions WHERE item_id = ? AND action IN "
+                                 "('confirm', 'import') ORDER BY id DESC LIMIT 1", [item.id]).fetchone()
+    origin, source = store.db.execute("SELECT origin, source FROM items WHERE id = ?", [item.id]).fetchone()
     return RegistryEntry(item.id, item.type, item.center, item.place, item.province, item.level, item.code,
                          item.date, item.partners, confirmed[0] if confirmed else item.reviewer,
-                         confirmed[1] if confirmed else None, first, sources, _point(item))
+                         confirmed[1] if confirmed else None, first, sources, _point(item),
+                         "imported" if origin == "imported" else "confirmed", source)
 
 
 def _sources(store: Store, item_id: int) -> list[Source]:
@@ -135,6 +143,6 @@ def render_registry(entries: list[RegistryEntry], fmt: str) -> str:
         return json.dumps(geojson(entries), ensure_ascii=False, indent=2)
     if fmt in ("json", "jsonl"):
         return render([e.to_dict() for e in entries], fmt)
-    columns = list(COLUMNS) if fmt == "table" else [*COLUMNS, "type", "confirmed_by", "confirmed_at",
+    columns = list(COLUMNS) if fmt == "table" else [*COLUMNS, "source", "type", "confirmed_by", "confirmed_at",
                                                     "longitude", "latitude"]
     return render(rows(entries), fmt, columns, title="registry")

@@ -25,6 +25,7 @@ import sqlite_utils
 
 from monitor import dedupe
 from monitor.errors import StoreError
+from monitor.known_migration import v5_known
 from monitor.migration_v2 import v2 as v2_triage
 from monitor.models import Article, Event, Hit, Validators
 from monitor.ops_migration import v3_operations
@@ -84,7 +85,8 @@ def _v1(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, v2_triage, v3_operations, v4_speed)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, v2_triage, v3_operations, v4_speed,
+                                                                  v5_known)
 SCHEMA_VERSION = len(MIGRATIONS)
 SPLIT_MARK = "#article:"  # center_key of an item split off for one article: f"{key}{SPLIT_MARK}{article_id}"
 
@@ -344,7 +346,9 @@ class Store:
 
         Existing, in order: the item a reviewer split this article's mention into; the item of the key;
         the item a copy of this article gives to the same center; for a mention without a province, the
-        one item of the same type and name. Merged items lead to the item they were merged into."""
+        one item of the same type and name; for a mention with one, the imported item of the same type and
+        name without a province (an enterprise's center). Merged items lead to the item they were
+        merged into. Confirmed and imported items are found like any other: their later reports join them."""
         found = (self._item_id(f"{key}{SPLIT_MARK}{article_id}") or self._item_id(key)
                  or dedupe.item_of_copy(self.db, article_id, key) or self._same_name_item(key))
         if found:
@@ -359,9 +363,20 @@ class Store:
         row = self.db.execute("SELECT id FROM items WHERE center_key = ?", [key]).fetchone()
         return int(row[0]) if row else None
 
+    def item_of_key(self, key: str) -> int | None:
+        """The item a new mention of center `key` would join (following merges), if there is one: the item
+        of the key, else the same-name item of `_same_name_item`. (Imports look centers up with it.)"""
+        found = self._item_id(key) or self._same_name_item(key)
+        return self._kept_item(found) if found else None
+
     def _same_name_item(self, key: str) -> int | None:
+        """A key without a province: the one item of the same type and name, whatever its province. A key
+        with one: the imported item of the same type and name without a province (an enterprise's center
+        in an analyst's list; an item the monitor found without a province may be a different center)."""
         if not key.startswith("|"):
-            return None
+            row = self.db.execute("SELECT id FROM items WHERE center_key = ? AND origin = 'imported'",
+                                  [key[key.find("|"):]]).fetchone()
+            return int(row[0]) if row else None
         rows = self.db.execute("SELECT id FROM items WHERE substr(center_key, instr(center_key, '|')) = ? "
                                "LIMIT 2", [key]).fetchall()
         return int(rows[0][0]) if len(rows) == 1 else None

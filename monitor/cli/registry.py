@@ -1,4 +1,5 @@
-"""`monitor registry …`: the confirmed centers, listed and exported (CSV, JSON, GeoJSON, WARC)."""
+"""`monitor registry …`: the confirmed centers, listed and exported (CSV, JSON, GeoJSON, WARC), and lists of
+known centers imported."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ _FORMATS = ("table", "json", "jsonl", "csv", "geojson")
 
 @cli.group()
 def registry() -> None:
-    """The registry: every confirmed center with its sources."""
+    """The registry: every confirmed or imported center with its sources."""
 
 
 @registry.command("list")
@@ -25,7 +26,7 @@ def registry() -> None:
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True,
               help="Output format: table for people, json/jsonl/csv/geojson for pipes.")
 def registry_list(db: str, fmt: str) -> None:
-    """Confirmed centers, oldest launch first, with their first source.
+    """Confirmed and imported centers, oldest launch first, with their first source.
 
     Example: monitor registry list --format csv > registry.csv
     """
@@ -46,6 +47,8 @@ def registry_list(db: str, fmt: str) -> None:
 def registry_export(db: str, fmt: str, output: str | None, warc: str | None) -> None:
     """The registry as JSON, CSV or GeoJSON, and optionally its evidence as WARC.
 
+    Each center has its origin (confirmed or imported) and, if imported, its source.
+
     Example: monitor registry export --format geojson -o centers.geojson --warc evidence.warc.gz
     """
     from monitor.registry import registry as entries
@@ -65,3 +68,31 @@ def registry_export(db: str, fmt: str, output: str | None, warc: str | None) -> 
         click.echo(f"wrote {summary.records} pages to {summary.path}"
                    + (f" ({len(summary.skipped)} sources without a stored page)" if summary.skipped else ""),
                    err=True)
+
+
+@registry.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@db_option
+@click.option("--format", "fmt", type=click.Choice(("csv", "json")), default=None,
+              help="Format of FILE (default: from its extension, .csv or .json).")
+@click.option("--reviewer", envvar="MONITOR_REVIEWER", default="import", show_default=True,
+              help="Name kept in the audit row of each imported center (env MONITOR_REVIEWER).")
+def registry_import(file: str, db: str, fmt: str | None, reviewer: str) -> None:
+    """Add a list of known centers (CSV or JSON) to the registry, marked as imported.
+
+    Columns: center, place, province, level, code, date, partners, source (partners separated by ;).
+    Every row is checked first: problems are listed as FILE:LINE:COLUMN and nothing is imported. A center
+    already in the registry is left as it is, so importing a file twice changes nothing. Later reports of
+    an imported center's launch join it without a new queue item.
+
+    Example: monitor registry import known-centers.csv --reviewer alice
+    """
+    from monitor.registry_import import RegistryImportError, describe, import_file
+
+    try:
+        result = import_file(open_store(db), file, fmt, reviewer)
+    except RegistryImportError as exc:
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(exc.summary) from exc
+    click.echo(describe(result, file))

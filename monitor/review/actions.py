@@ -278,6 +278,10 @@ def undo(store: Store, item_id: int, reviewer: str, reason: str | None = None) -
             raise MonitorError(f"queue item {item_id} has no decision left to undo; see `monitor queue history "
                                f"{item_id}`")
         decision_id, target, action, before_json, other = row
+        if action == "import":
+            raise MonitorError(f"queue item {item_id} was last changed by an import (decision #{decision_id}), "
+                               f"which cannot be undone; correct it with `monitor queue edit {item_id}` or "
+                               f"`monitor queue reject {item_id}`")
         before = json.loads(before_json)
         current = _state(store, target)
         _REVERSE[action](store, target, other, before)
@@ -289,14 +293,17 @@ def undo(store: Store, item_id: int, reviewer: str, reason: str | None = None) -
 
 
 def _last_undoable(store: Store, item_id: int) -> tuple[int, int, str, str, int | None] | None:
-    marks = ",".join("?" * len(UNDOABLE))
+    """The last decision not undone yet that undo would reverse; an import counts, so that undo refuses it
+    instead of reaching past it."""
+    actions = (*UNDOABLE, "import")
+    marks = ",".join("?" * len(actions))
     row = store.db.execute(
         f"SELECT id, item_id, action, before, other_item_id FROM decisions WHERE (item_id = ? OR other_item_id = ?) "
         f"AND action IN ({marks}) AND id NOT IN (SELECT undoes FROM decisions WHERE undoes IS NOT NULL) "
-        "ORDER BY id DESC LIMIT 1", [item_id, item_id, *UNDOABLE]).fetchone()
+        "ORDER BY id DESC LIMIT 1", [item_id, item_id, *actions]).fetchone()
     if row is None:
         return None
-    return int(row[0]), int(row[1]), str(row[2]), str(row[3]), int(row[4]) if row[4] is not None else None
+    return int(row[0]), int(row[1]), str(row[2]), str(row[3] or "null"), int(row[4]) if row[4] is not None else None
 
 
 def _state(store: Store, item_id: int) -> dict[str, Any]:
