@@ -1,12 +1,18 @@
-"""Output formats shared by every command: table for people, json / jsonl / csv for pipes."""
+"""Output formats shared by every command: table for people, json / jsonl / csv for pipes; and for one
+thing shown alone (`monitor queue show`), a record: a field a line, then paragraphs wrapped to the
+terminal by cells (a CJK character takes two)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
 from typing import Any
+
+import click
 
 FORMATS = ("table", "json", "jsonl", "csv")
 
@@ -51,3 +57,92 @@ def _table(rows: Sequence[dict[str, Any]], cols: Sequence[str], title: str | Non
     console.print(table)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return str(out).rstrip("\n") if rows else f"{title + ': ' if title else ''}(none)"
+
+
+# -- records: one thing, a field a line, for people ---------------------------------------------------
+
+_TOKEN = r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+"  # a wide character, a word and its spaces, spaces
+_MARKED = r"⟦[^⟧]*⟧|⟨[^⟩]*⟩"  # compiled on first use (re caches them): every command imports this module
+MARK_STYLES: dict[str, Callable[[str], str]] = {
+    "⟦": lambda text: click.style(text, fg="black", bg="yellow", bold=True),  # the center
+    "⟨": lambda text: click.style(text, fg="magenta", bold=True, underline=True),  # the trigger
+}
+
+
+def terminal_width(default: int = 80) -> int:
+    """The terminal's width in cells (COLUMNS when set; `default` when the output is not a terminal)."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((default, 24)).columns)
+
+
+def cells(text: str) -> int:
+    """Width of `text` on a terminal: CJK and other wide characters take two cells."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_spans(text: str, width: int) -> list[tuple[int, int]]:
+    """Where to cut `text` into lines of at most `width` cells: (start, end) offsets, breaking between
+    words or between CJK characters; a word longer than a line is cut; spaces at a break are dropped."""
+    spans: list[tuple[int, int]] = []
+    start = end = used = 0
+    for match in re.finditer(_TOKEN, text):
+        token = match.group()
+        word = token.rstrip()
+        if not word:
+            if used:
+                end, used = match.end(), used + cells(token)
+            else:
+                start = end = match.end()
+            continue
+        if used and used + cells(word) > width:
+            spans.append((start, end))
+            start = end = match.start()
+            used = 0
+        for ch in word:
+            if used and used + cells(ch) > width:
+                spans.append((start, end))
+                start, used = end, 0
+            end, used = end + 1, used + cells(ch)
+        end, used = match.end(), used + len(token) - len(word)
+    spans.append((start, end))
+    return [(a, a + len(text[a:b].rstrip())) for a, b in spans]
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells (see wrap_spans)."""
+    return [text[a:b] for a, b in wrap_spans(text, width)]
+
+
+def marked(text: str, width: int, indent: str = "") -> list[str]:
+    """Evidence wrapped to `width`, its center ⟦…⟧ and trigger ⟨…⟩ kept and styled (click.echo drops the
+    styles when the output is not a terminal)."""
+    styles: list[str | None] = [None] * len(text)
+    for match in re.finditer(_MARKED, text):
+        for at in range(match.start(), match.end()):
+            styles[at] = match.group()[0]
+    lines: list[str] = []
+    for a, b in wrap_spans(text, width - cells(indent)):
+        runs = [(styles[a], a)]
+        runs += [(styles[at], at) for at in range(a + 1, b) if styles[at] != styles[at - 1]]
+        ends = [at for _, at in runs[1:]] + [b]
+        lines.append(indent + "".join(
+            MARK_STYLES[mark](text[at:stop]) if mark else text[at:stop]
+            for (mark, at), stop in zip(runs, ends, strict=True)))
+    return lines
+
+
+def fields(rows: Sequence[tuple[str, str | None]], width: int) -> list[str]:
+    """`label: value` lines, the values aligned and wrapped under themselves; no value shows —."""
+    pad = max((cells(label) for label, _ in rows), default=0) + 2
+    lines: list[str] = []
+    for label, value in rows:
+        head = click.style(f"{label}:", bold=True) + " " * (pad - cells(label) - 1)
+        parts = wrap(value or "—", max(20, width - pad))
+        lines.append(head + parts[0])
+        lines.extend(" " * pad + part for part in parts[1:])
+    return lines
+
+
+def heading(text: str) -> str:
+    return click.style(text, bold=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -238,17 +239,102 @@ def test_static_files_are_served(client: TestClient) -> None:
 # -- reviewer ---------------------------------------------------------------------------------------------------
 
 
-def test_the_reviewer_name_is_asked_once_and_kept(db: str) -> None:
-    with TestClient(create_app(db), base_url=LOCAL, follow_redirects=False) as fresh:
-        asked = fresh.get("/queue?status=")
-        assert asked.status_code == 303
-        assert asked.headers["location"] == "/reviewer?next=%2Fqueue%3Fstatus%3D"
-        token = _CSRF.search(fresh.get(asked.headers["location"]).text)
-        assert token
-        saved = fresh.post("/reviewer", data={"csrf": token.group(1), "name": "王分析", "next": "/queue?status="})
-        assert saved.status_code == 303 and saved.headers["location"] == "/queue?status="
-        assert fresh.get("/queue").status_code == 200
-        assert "王分析" in fresh.get("/queue").text
+@pytest.fixture
+def fresh(db: str) -> Iterator[TestClient]:
+    """A browser that never gave a name."""
+    with TestClient(create_app(db), base_url=LOCAL, follow_redirects=False) as test_client:
+        yield test_client
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    return {html.unescape(m.group(1)): html.unescape(m.group(2))
+            for m in re.finditer(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)}
+
+
+def test_every_page_reads_without_a_name(fresh: TestClient, db: str) -> None:
+    item_id = multi_mention_item(db)
+    queue = fresh.get("/queue")
+    assert queue.status_code == 200
+    assert [int(n) for n in re.findall(r'id="row-(\d+)"', queue.text)] == new_ids(db)
+    assert 'href="/reviewer"' in queue.text and "give your name" in queue.text
+    item = fresh.get(f"/item/{item_id}")
+    assert item.status_code == 200 and '<mark class="center"' in item.text
+    assert fresh.get("/registry").status_code == 200
+    assert fresh.get("/search", params={"q": "国际传播中心"}).status_code == 200
+    assert REVIEWER_COOKIE not in fresh.cookies
+
+
+def test_the_first_decision_asks_the_name_then_is_made_with_it(fresh: TestClient, db: str) -> None:
+    first, second = new_ids(db)[:2]
+    asked = post(fresh, f"/item/{first}/confirm?status=new", {"note": "seen the dateline"})
+    assert asked.status_code == 200
+    assert f'action="/item/{first}/confirm?status=new"' in asked.text
+    assert 'name="reviewer" id="reviewer-name" required' in asked.text
+    assert hidden_fields(asked.text)["note"] == "seen the dateline"
+    assert decisions(db, first) == [] and item_of(db, first).status == "new"  # nothing yet
+    done = fresh.post(f"/item/{first}/confirm?status=new", data={**hidden_fields(asked.text), "reviewer": " 王分析 "})
+    assert done.status_code == 303 and done.headers["location"] == f"/item/{second}"
+    assert decisions(db, first) == [("confirm", "王分析", "seen the dateline")]
+    assert fresh.cookies.get(REVIEWER_COOKIE) == quote("王分析")
+    assert "王分析" in fresh.get(done.headers["location"]).text
+    again = post(fresh, f"/item/{second}/reject", {"reason": "duplicate"})  # asked once: now kept
+    assert again.status_code == 303
+    assert decisions(db, second) == [("reject", "王分析", "duplicate")]
+
+
+@pytest.mark.parametrize("action", ["reject", "edit", "merge", "split", "undo"])
+def test_every_decision_carries_its_fields_through_the_name_page(fresh: TestClient, db: str, action: str) -> None:
+    item_id = multi_mention_item(db)
+    store = opened(db)
+    other = next(i.id for i in list_items(store, "new") if i.id != item_id)
+    article = mentions(store, item_id)[-1].article_id
+    store.close()
+    if action == "undo":
+        post(fresh, f"/item/{item_id}/confirm", {"reviewer": "ann"})
+        fresh.cookies.delete(REVIEWER_COOKIE)
+    fields = {"reject": {"reason": "wrong place", "note": "<b>县</b> \"x\""},
+              "edit": {"center": item_of(db, item_id).center, "date": "2025-06", "partners": "甲\n乙"},
+              "merge": {"other": str(other)}, "split": {"article": str(article)}, "undo": {}}[action]
+    asked = post(fresh, f"/item/{item_id}/{action}", fields)
+    assert asked.status_code == 200, asked.text
+    assert hidden_fields(asked.text) == {**fields, "csrf": hidden_fields(asked.text)["csrf"]}
+    before = decisions(db, item_id)
+    done = fresh.post(f"/item/{item_id}/{action}", data={**hidden_fields(asked.text), "reviewer": "bo"})
+    assert done.status_code == 303, done.text
+    rows = decisions(db, item_id)
+    assert len(rows) == len(before) + 1 and rows[-1][:2] == (action, "bo")
+    if action == "edit":
+        assert item_of(db, item_id).partners == ["甲", "乙"]
+    if action == "reject":
+        assert rows[-1][2] == "wrong place"
+
+
+def test_an_empty_name_is_asked_again_and_nothing_is_decided(fresh: TestClient, db: str) -> None:
+    item_id = new_ids(db)[0]
+    again = post(fresh, f"/item/{item_id}/confirm", {"reviewer": "  "})
+    assert again.status_code == 400 and "Give your name." in again.text
+    assert 'name="reviewer"' in again.text
+    assert decisions(db, item_id) == [] and REVIEWER_COOKIE not in fresh.cookies
+
+
+def test_the_name_page_needs_csrf_like_every_form(fresh: TestClient, db: str) -> None:
+    item_id = new_ids(db)[0]
+    csrf_of(fresh, f"/item/{item_id}")
+    assert fresh.post(f"/item/{item_id}/confirm", data={"reviewer": "mallory"}).status_code == 403
+    assert fresh.post(f"/item/{item_id}/confirm", data={"csrf": "forged", "reviewer": "m"}).status_code == 403
+    assert decisions(db, item_id) == [] and REVIEWER_COOKIE not in fresh.cookies
+
+
+def test_a_name_in_the_form_does_not_replace_the_kept_one(client: TestClient, db: str) -> None:
+    item_id = new_ids(db)[0]
+    post(client, f"/item/{item_id}/confirm", {"reviewer": "mallory"})
+    assert decisions(db, item_id) == [("confirm", "alice", None)]
+
+
+def test_the_reviewer_page_still_sets_or_changes_the_name(fresh: TestClient) -> None:
+    saved = post(fresh, "/reviewer", {"name": "王分析", "next": "/queue?status="})
+    assert saved.status_code == 303 and saved.headers["location"] == "/queue?status="
+    assert "王分析" in fresh.get("/queue").text
 
 
 def test_reviewer_next_never_leaves_the_site(client: TestClient) -> None:
@@ -562,3 +648,20 @@ def test_decision_rows_keep_the_hostile_reviewer_name_verbatim(hostile_db: str) 
     store.close()
     assert row[:2] == ("reject", "ann")
     assert json.loads(row[2])["status"] == "rejected"
+
+
+def test_the_name_page_escapes_what_it_carries(hostile_db: str) -> None:
+    with TestClient(create_app(hostile_db), base_url=LOCAL, follow_redirects=False) as hostile:
+        asked = hostile.post("/item/1/reject?province=" + quote(HOSTILE),
+                             data={"csrf": csrf_of(hostile, "/item/1"), "reason": "other", "note": HOSTILE,
+                                   HOSTILE: HOSTILE})
+        assert asked.status_code == 200
+        assert "<script>alert" not in asked.text
+        assert hidden_fields(asked.text)["note"] == HOSTILE and hidden_fields(asked.text)[HOSTILE] == HOSTILE
+        done = hostile.post(asked.url.path + "?" + asked.url.query.decode(),
+                            data={**hidden_fields(asked.text), "reviewer": HOSTILE})
+        assert done.status_code == 303
+    store = Store.open(hostile_db)
+    row = store.db.execute("SELECT action, reviewer, reason FROM decisions").fetchone()
+    store.close()
+    assert tuple(row) == ("reject", HOSTILE, "other")

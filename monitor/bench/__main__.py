@@ -73,6 +73,8 @@ def run(args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     report["speedup"] = measure.measure_speedup(corpus, tmp, lexicon, args.speedup_pages)
     _say("two `monitor run`s over the sample server …")
     report["transfer"] = _transfer()
+    _say("start-up of the light commands …")
+    report["startup"] = _startup(tmp / "full.db")
     if args.profile_pages:
         _say(f"profiling {args.profile_pages} pages in process …")
         Path(args.profile_out).write_text(measure.profile_serial(corpus, tmp, lexicon, args.profile_pages), "utf-8")
@@ -87,6 +89,12 @@ def _transfer() -> dict[str, Any]:
     return {"first_run_bytes": t.first_bytes, "second_run_bytes": t.second_bytes,
             "first_run_requests": t.first_requests, "second_run_requests": t.second_requests,
             "second_over_first": round(t.ratio, 5)}
+
+
+def _startup(db: Path) -> dict[str, Any]:
+    from monitor.bench.startup import measure_startup
+
+    return measure_startup(db)
 
 
 def _machine() -> dict[str, Any]:
@@ -109,6 +117,7 @@ def judge(report: dict[str, Any], compare: dict[str, Any] | None) -> dict[str, A
         found["speedup_1_to_2"] = _check(report["speedup"]["speedup"], TARGETS["speedup_min"], below=False)
         found["second_run_bytes"] = _check(report["transfer"]["second_over_first"],
                                            TARGETS["second_run_bytes_max"], below=True)
+        found["startup_s"] = _check(report["startup"]["slowest_median_s"], report["startup"]["target_s"], below=True)
     if compare is not None:
         growth = _growth(compare["b_full"]["memory"], b["memory"])
         report["memory_growth"] = {"against": compare["pages"], **growth}
@@ -151,6 +160,9 @@ def _print(report: dict[str, Any]) -> None:
               f"({s['one_worker_cpu_ms_per_page']} → {s['two_workers_cpu_ms_per_page']} ms CPU a page)")
         t = report["transfer"]
         print(f"second run bytes: {t['second_run_bytes']} of {t['first_run_bytes']} = {t['second_over_first']:.2%}")
+        from monitor.bench.startup import describe
+
+        print(describe(report["startup"]))
     print("peak memory (MB): " + ", ".join(f"{k} {v}" for k, v in b["memory"].items()))
     if "memory_growth" in report:
         print(f"memory against {report['memory_growth']['against']} pages: " + ", ".join(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +14,9 @@ from monitor.cli.common import (
     open_store,
     reviewer_option,
 )
+
+if TYPE_CHECKING:
+    from monitor.review.queue import Mention, QueueItem
 
 # -- queue ----------------------------------------------------------------------------------------
 
@@ -46,24 +50,61 @@ def queue_list(db: str, fmt: str, status: str | None) -> None:
 @format_option()
 @click.argument("item_id", type=int)
 def queue_show(db: str, fmt: str, item_id: int) -> None:
-    """One item with its evidence and every article that reports it.
+    """One item as a record: its fields, the evidence, then every article that reports it.
 
     Example: monitor queue show 3
     """
     from dataclasses import asdict
 
-    from monitor.output import render
-    from monitor.review.queue import get_item, mentions
+    from monitor.review.queue import get_item, history, mentions
 
     store = open_store(db)
     item = get_item(store, item_id)
-    found = [asdict(m) for m in mentions(store, item_id)]
+    found = mentions(store, item_id)
     if fmt in ("json", "jsonl"):
-        click.echo(json.dumps({**item.to_dict(), "mention_list": found}, ensure_ascii=False, indent=2))
-        return
-    click.echo(render([item.to_dict()], "table" if fmt == "table" else fmt, title=f"item {item_id}"))
-    click.echo(render(found, "table" if fmt == "table" else fmt,
-                      ["article_id", "outlet", "published", "url", "evidence"], title="mentions"))
+        click.echo(json.dumps({**item.to_dict(), "mention_list": [asdict(m) for m in found]}, ensure_ascii=False,
+                              indent=2))
+    elif fmt == "csv":
+        from monitor.output import render
+
+        click.echo(render([item.to_dict()], fmt, title=f"item {item_id}"))
+        click.echo(render([asdict(m) for m in found], fmt, ["article_id", "outlet", "published", "url", "evidence"],
+                          title="mentions"))
+    else:
+        click.echo("\n".join(_record(item, found, history(store, item_id))))
+
+
+def _record(item: QueueItem, found: list[Mention], decisions: list[dict[str, Any]]) -> list[str]:
+    """`queue show` for people: a field a line, the evidence, then each source with its own evidence."""
+    from monitor.output import fields, heading, marked, terminal_width, wrap
+
+    width = terminal_width()
+    rows: list[tuple[str, str | None]] = [
+        ("center", item.center), ("status", item.status), ("type", item.type), ("place", item.place),
+        ("province", item.province), ("level", item.level), ("code", item.code), ("date", item.date),
+        ("partners", "; ".join(item.partners)), ("confidence", f"{item.confidence:.2f}"),
+        ("mentions", str(item.mentions)), ("first seen", item.first_seen)]
+    rows += [(label, value) for label, value in (("reviewer", item.reviewer), ("note", item.note),
+             ("merged into", f"item {item.merged_into}" if item.merged_into else None)) if value]
+    if decisions:
+        last = decisions[-1]
+        rows.append(("decision", f"{last['action']} by {last['reviewer']} at {last['at']}"
+                                 + (f" ({last['reason']})" if last["reason"] else "")))
+        rows.append(("history", f"{len(decisions)} decision{'s' * (len(decisions) > 1)}: "
+                                f"monitor queue history {item.id}"))
+    lines = [heading(f"item {item.id}"), *fields(rows, width), ""]
+    best = max(found, key=lambda m: m.confidence, default=None)
+    if best is not None:
+        lines += [heading(f"evidence ({best.outlet or 'unknown outlet'}, {best.published or 'no date'})"),
+                  *marked(best.evidence, width, "  "), ""]
+    lines.append(heading(f"sources ({len(found)})"))
+    for number, mention in enumerate(found, start=1):
+        head = (f"{mention.outlet or 'unknown outlet'} · {mention.published or 'no date'} · "
+                f"article {mention.article_id} · confidence {mention.confidence:.2f}")
+        lines += [("     " if n else f"{number:>3}. ") + line for n, line in enumerate(wrap(head, width - 5))]
+        lines += ["     " + line for line in wrap(mention.title or "", width - 5) if line]
+        lines += [f"     {mention.url}", *marked(mention.evidence, width, "     ")]
+    return lines
 
 
 @queue.command("confirm")

@@ -5,6 +5,10 @@ titles, outlets, evidence and partners are hostile input and are only ever escap
 plain JavaScript for the keyboard (static/keys.js). Each request opens its own Store, so the
 threads of the server never share a transaction.
 
+Every page reads without a reviewer's name. A decision needs one: when the browser has none (the
+reviewer cookie), the decision's POST answers with a page asking for it whose form carries every
+field of the decision; posting it keeps the name in the cookie and makes the decision in one step.
+
 Security, in the order a request meets it (SecurityMiddleware):
 - Host: without a token the app answers only requests whose Host names the loopback (127.0.0.1,
   localhost, ::1), so a web page that rebinds its own DNS name to 127.0.0.1 cannot read the queue.
@@ -71,6 +75,7 @@ HERE = Path(__file__).resolve().parent
 AUTH_COOKIE = "monitor_auth"
 CSRF_COOKIE = "monitor_csrf"
 REVIEWER_COOKIE = "monitor_reviewer"
+REVIEWER_FIELD = "reviewer"
 FLASH_COOKIE = "monitor_flash"
 CSRF_FIELD = "csrf"
 YEAR = 365 * 24 * 3600
@@ -401,21 +406,12 @@ def _done_item(request: Request, flash: Mapping[str, Any]) -> dict[str, Any] | N
         return None
 
 
-def _needs_reviewer(request: Request) -> Response | None:
-    if reviewer_of(request):
-        return None
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse("/reviewer?" + urlencode({"next": target}), status_code=303)
-
-
 def home(request: Request) -> Response:
     return RedirectResponse("/queue", status_code=303)
 
 
 def queue_page(request: Request) -> Response:
     """The queue, filtered and sorted, PAGE_SIZE rows a page."""
-    if (redirect := _needs_reviewer(request)) is not None:
-        return redirect
     filt = QueueFilter.from_query(request.query_params)
     number = request.query_params.get("page", "1")
     page = max(1, int(number)) if number.isdigit() else 1
@@ -437,8 +433,6 @@ def _listed(store: Store, filt: QueueFilter) -> list[QueueItem]:
 
 def item_page(request: Request) -> Response:
     """One item: evidence, mentions with archived copies, the edit form, actions and history."""
-    if (redirect := _needs_reviewer(request)) is not None:
-        return redirect
     item_id = int(request.path_params["item_id"])
     filt = QueueFilter.from_query(request.query_params)
     with _opened(request) as store:
@@ -474,8 +468,6 @@ def _place_suggestions(gazetteer: Gazetteer, item: QueueItem, texts: Sequence[st
 
 def registry_page(request: Request) -> Response:
     """Confirmed items: the registry of centers, with their first and all sources."""
-    if (redirect := _needs_reviewer(request)) is not None:
-        return redirect
     with _opened(request) as store:
         entries = registry(store)
     return _page(request, "registry.html", {"entries": entries, "formats": DOWNLOADS})
@@ -494,8 +486,6 @@ def registry_download(request: Request) -> Response:
 
 def search_page(request: Request) -> Response:
     """Articles whose text holds the query, with the items they are attached to."""
-    if (redirect := _needs_reviewer(request)) is not None:
-        return redirect
     query = request.query_params.get("q", "").strip()[:200]
     results: list[Any] = []
     if query:
@@ -535,7 +525,10 @@ async def reviewer_save(request: Request) -> Response:
     if not name:
         return _page(request, "reviewer.html", {"next": _local_path(_text(form, "next")),
                                                 "error": "Give your name."}, status=400)
-    response = RedirectResponse(_local_path(_text(form, "next") or "/queue"), status_code=303)
+    return _keep_reviewer(RedirectResponse(_local_path(_text(form, "next") or "/queue"), status_code=303), name)
+
+
+def _keep_reviewer(response: Response, name: str) -> Response:
     response.set_cookie(REVIEWER_COOKIE, quote(name), max_age=YEAR, httponly=True, samesite="lax")
     return response
 
@@ -592,6 +585,8 @@ def _undo(store: Store, item_id: int, reviewer: str, form: FormData) -> Outcome:
 
 ACTIONS: dict[str, Action] = {"confirm": _confirm, "reject": _reject, "edit": _edit, "merge": _merge,
                               "split": _split, "undo": _undo}
+ACTION_WORDS = {"confirm": "confirm", "reject": "reject", "edit": "save your changes to",
+                "merge": "merge another item into", "split": "split a source off", "undo": "undo the last decision on"}
 
 
 def edit_changes(item: QueueItem, form: FormData) -> dict[str, Any]:
@@ -617,10 +612,11 @@ async def act(request: Request) -> Response:
     if name not in ACTIONS:
         raise HTTPException(404, f"No action {name!r}.")
     form = await checked_form(request)
-    reviewer = reviewer_of(request)
-    if reviewer is None:
-        return RedirectResponse("/reviewer", status_code=303)
     item_id = int(request.path_params["item_id"])
+    known = reviewer_of(request)
+    reviewer = known or _clean_name(_text(form, REVIEWER_FIELD))
+    if not reviewer:
+        return await run_in_threadpool(_ask_reviewer, request, name, item_id, form)
     filt = QueueFilter.from_query(request.query_params)
     outcome, after = await run_in_threadpool(_run_action, request, ACTIONS[name], item_id, reviewer, form, filt)
     log.info("web: %s on item %d by %s", name, item_id, reviewer)
@@ -628,7 +624,21 @@ async def act(request: Request) -> Response:
     flash = {"notice": outcome.notice, "done": outcome.done, "did": outcome.did}
     response.set_cookie(FLASH_COOKIE, quote(json.dumps(flash, ensure_ascii=False)), max_age=300, httponly=True,
                         samesite="strict")
-    return response
+    return response if known else _keep_reviewer(response, reviewer)
+
+
+def _ask_reviewer(request: Request, action: str, item_id: int, form: FormData) -> Response:
+    """The first decision of a browser without a name: a page asking it, whose form posts the decision
+    again with every field it had (the CSRF value is the page's own), so that nothing is lost."""
+    with _opened(request) as store:
+        item = get_item(store, item_id)
+    carried = [(key, value) for key, value in form.multi_items()
+               if key not in (CSRF_FIELD, REVIEWER_FIELD) and isinstance(value, str)]
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    given = REVIEWER_FIELD in form
+    return _page(request, "ask_reviewer.html", {
+        "item": item, "action": ACTION_WORDS[action], "target": target, "carried": carried,
+        "field": REVIEWER_FIELD, "error": "Give your name." if given else ""}, status=400 if given else 200)
 
 
 def _run_action(request: Request, action: Action, item_id: int, reviewer: str, form: FormData,

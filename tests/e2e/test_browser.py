@@ -1,4 +1,5 @@
-"""The review page driven in headless Chromium: name, queue, item, confirm and reject by keyboard.
+"""The review page driven in headless Chromium: the queue read with no name, the name asked at the first
+decision (confirm by keyboard), then reject and undo by keyboard, every row recorded with that name.
 
 Needs Debian's chromium at /usr/bin/chromium (and Playwright's Python package, which is told to use
 it: nothing is downloaded). Set MONITOR_SCREENSHOTS=DIR to keep the queue and item screenshots
@@ -102,16 +103,24 @@ def press(page: Any, key: str) -> None:
         page.keyboard.press(key)
 
 
+def decision_count(db: str) -> int:
+    from monitor.store import Store
+
+    store = Store.open(db)
+    try:
+        return int(store.db.execute("SELECT count(*) FROM decisions").fetchone()[0])
+    finally:
+        store.close()
+
+
 def test_confirm_and_reject_by_keyboard(page: Any, served: tuple[str, str], console: list[str],
                                         tmp_path: Path) -> None:
     base, db = served
     first, second, third = new_ids(db)[:3]
 
-    page.goto(f"{base}/queue")
-    assert "/reviewer" in page.url
-    page.keyboard.type(REVIEWER)  # the name field has the focus
-    press(page, "Enter")
+    page.goto(f"{base}/queue")  # no name yet: the queue reads all the same
     assert page.url == f"{base}/queue"
+    assert page.locator("tr.row").count() == len(new_ids(db))
     page.keyboard.press("j")
     assert page.get_attribute("tr.row.selected", "id") == f"row-{first}"
     screenshot(page, tmp_path, "web-queue.png", full=True)
@@ -124,7 +133,13 @@ def test_confirm_and_reject_by_keyboard(page: Any, served: tuple[str, str], cons
     assert page.evaluate("document.activeElement.id") == "center"
     page.keyboard.press("Escape")
 
-    press(page, "c")
+    press(page, "c")  # the first decision asks the name, and waits for it
+    assert page.url == f"{base}/item/{first}/confirm"
+    assert page.evaluate("document.activeElement.id") == "reviewer-name"
+    assert decision_count(db) == 0
+    screenshot(page, tmp_path, "web-name.png", full=False)
+    page.keyboard.type(REVIEWER)
+    press(page, "Enter")  # kept, and the confirmation made in the same step
     assert page.url == f"{base}/item/{second}"
     assert page.inner_text(".notice").startswith(f"Item #{first} ")
     page.keyboard.press("r")
