@@ -23,7 +23,7 @@ install: $(STAMP)
 
 ## make demo: install, serve samples/ on 127.0.0.1, run the daily job on them, print the queue
 demo: $(STAMP)
-	$(BIN)/python -m monitor.demo
+	$(BIN)/python -m tools.demo
 
 ## make test: install the test dependencies, what the suite needs beyond Python (tools/setup-system.sh:
 ## Debian's chromium for the browser test; as non-root it says what to install), and run the whole suite
@@ -31,24 +31,25 @@ test: $(TESTSTAMP)
 	bash tools/setup-system.sh
 	$(BIN)/python -m pytest -q
 
-## make lint: ruff and mypy
+## make lint: ruff, mypy and the layers of the stages (import-linter, contract in pyproject.toml)
 lint: $(TESTSTAMP)
-	$(BIN)/ruff check monitor tests
+	$(BIN)/ruff check monitor tests tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## make eval: accuracy on the gold set (eval.json) and on the held-out sets written blind
 eval: $(TESTSTAMP)
-	$(BIN)/python -m monitor.evaluation --gold tests/data/gold --out eval.json
-	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout --out eval-holdout.json --errors 0
-	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout2 --out eval-holdout2.json --errors 0
-	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout3 --out eval-holdout3.json --errors 0
-	$(BIN)/python -m monitor.evaluation --gold tests/data/holdout4 --out eval-holdout4.json --errors 0
+	$(BIN)/python -m tools.evaluation --gold tests/data/gold --out eval.json
+	$(BIN)/python -m tools.evaluation --gold tests/data/holdout --out eval-holdout.json --errors 0
+	$(BIN)/python -m tools.evaluation --gold tests/data/holdout2 --out eval-holdout2.json --errors 0
+	$(BIN)/python -m tools.evaluation --gold tests/data/holdout3 --out eval-holdout3.json --errors 0
+	$(BIN)/python -m tools.evaluation --gold tests/data/holdout4 --out eval-holdout4.json --errors 0
 
 ## make bench: speed and memory on a generated corpus of N pages (default 10000; e.g. make bench N=2000);
 ## prints the figures and the targets, writes bench.json and bench-profile.txt (see docs/bench.md)
 N ?= 10000
 bench: $(STAMP)
-	$(BIN)/python -m monitor.bench --pages $(N) --out bench.json --profile-out bench-profile.txt
+	$(BIN)/python -m tools.bench --pages $(N) --out bench.json --profile-out bench-profile.txt
 
 ## make docs: regenerate docs/cli.md, the CLI reference, from the commands' --help (tests/test_cli_docs.py checks it)
 .PHONY: docs

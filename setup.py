@@ -3,7 +3,7 @@
 The repository's lexicon/ folder stays the one source that maintainers edit; every build (wheel,
 `pip install .`, a wheel built from the sdist, which carries lexicon/ through MANIFEST.in) copies its
 *.toml files into the package. An editable install (`pip install -e .`) copies nothing: it reads the
-checkout's lexicon/ directly (see monitor.lexicon.DEFAULT_LEXICON_DIR). Everything else is in
+checkout's lexicon/ directly (see monitor.match.lexicon.DEFAULT_LEXICON_DIR). Everything else is in
 pyproject.toml.
 """
 

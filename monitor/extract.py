@@ -20,8 +20,8 @@ import lxml.html  # type: ignore[import-untyped]
 import trafilatura
 from lxml import etree
 
-from monitor.feeds import CHINA_TZ, absolute_http_url, parse_date_text
 from monitor.models import Article, FeedEntry
+from monitor.sources.feeds import CHINA_TZ, absolute_http_url, parse_date_text
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,8 @@ from monitor.errors import MonitorError, NotFoundError
 from monitor.events.keys import center_key
 from monitor.models import Hit
 from monitor.review.actions import edit, merge, place_suggestions, split, undo
-from monitor.review.queue import decide, get_item, history, list_items, mentions
-from monitor.store import Store
+from monitor.store.database import Store
+from monitor.store.queue import decide, get_item, history, list_items, mentions
 from tests.support.triage import LUOYANG, OTHER, REPORT, event, save
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from monitor.archive import CSP, archived_html, inert_html
 from monitor.errors import NotFoundError
-from monitor.store import Store
+from monitor.review.archive import CSP, archived_html, inert_html
+from monitor.store.database import Store
 from tests.support.triage import REPORT, save
 
 HOSTILE = Path(__file__).parent / "data" / "triage" / "hostile.html"

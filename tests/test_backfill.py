@@ -17,15 +17,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from monitor.backfill import Outlets, backfill, count_pages, folder_pages, source_kind, warc_pages
 from monitor.cli import cli
-from monitor.demo import SAMPLES
 from monitor.errors import ConfigError, NotFoundError
 from monitor.events.keys import center_name_key
-from monitor.lexicon import load_lexicon
+from monitor.match.lexicon import load_lexicon
 from monitor.models import Config, FetchSettings, Outlet
-from monitor.store import Store
+from monitor.run.backfill import Outlets, backfill, count_pages, folder_pages, source_kind, warc_pages
+from monitor.store.database import Store
 from tests.support.http import LocalServer
+from tools.demo import SAMPLES
 
 SITE = SAMPLES / "site"
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text("utf-8"))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.bench.startup import describe, measure_startup, monitor_command
-from monitor.store import Store
+from monitor.store.database import Store
 from tests.support.triage import REPORT, event, save
+from tools.bench.startup import describe, measure_startup, monitor_command
 
 
 def test_startup_figures_cover_the_three_light_commands(tmp_path: Path) -> None:

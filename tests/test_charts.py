@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.charts import (
+from monitor.publish.charts import (
     Bar,
     Series,
     _has_glyphs,
@@ -126,7 +126,7 @@ def test_a_font_file_without_chinese_is_refused(fresh_font_lookup: None, monkeyp
 
 def test_without_the_bundled_font_only_a_real_cjk_font_is_chosen(fresh_font_lookup: None,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    from monitor import charts
+    from monitor.publish import charts
 
     monkeypatch.setattr(charts, "BUNDLED_FONT", ("no_such_font_package", "fonts/x.otf"))
     assert bundled_font_file() is None

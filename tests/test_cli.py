@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.demo import sample_config, serve_samples
-from monitor.lexicon import DEFAULT_LEXICON_DIR
+from monitor.match.lexicon import DEFAULT_LEXICON_DIR
+from tools.demo import sample_config, serve_samples
 
 LAUNCH = {"url": "x", "title": None, "published": "2024-10-30", "html": None,
           "text": "中新网洛阳10月29日电 洛阳国际传播中心29日在洛阳日报社揭牌成立，"

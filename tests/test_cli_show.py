@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.output import cells, marked, wrap
-from monitor.review.queue import get_item, list_items, mentions
-from monitor.store import Store
+from monitor.publish.output import cells, marked, wrap
+from monitor.store.database import Store
+from monitor.store.queue import get_item, list_items, mentions
 from tests.support.triage import OTHER, REPORT, event, save
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

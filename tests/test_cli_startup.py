@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.store import Store
+from monitor.store.database import Store
 from tests.support.triage import REPORT, event, save
 
 HEAVY = ("spacy", "jieba", "trafilatura", "matplotlib", "dask", "distributed", "starlette", "uvicorn")

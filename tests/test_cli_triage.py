@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.review.queue import get_item, history, list_items, mentions
-from monitor.store import Store
+from monitor.store.database import Store
+from monitor.store.queue import get_item, history, list_items, mentions
 from tests.support.triage import LUOYANG, OTHER, REPORT, event, save
 
 

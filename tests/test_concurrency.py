@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import monitor.store
+import monitor.store.database
 from monitor.cli import cli
-from monitor.config import parse_config
 from monitor.errors import StoreError
-from monitor.pipeline import run
-from monitor.review.queue import decide, list_items
-from monitor.store import Store
+from monitor.run.daily import run
+from monitor.sources.config import parse_config
+from monitor.store.database import Store
+from monitor.store.queue import decide, list_items
 from tests.support.faults import FaultServer, good_paragraphs, launch_paragraphs, page, rss
 from tests.support.faults import fault_server as fault_server_fixture  # noqa: F401
 
@@ -148,13 +148,13 @@ def test_processes_opening_a_new_database_at_once_all_succeed(tmp_path: Path) ->
     for thread in threads:
         thread.join(timeout=60)
     assert errors == []
-    assert opened == [monitor.store.SCHEMA_VERSION] * 6
+    assert opened == [monitor.store.database.SCHEMA_VERSION] * 6
 
 
 @pytest.fixture
 def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(monitor.store, "BUSY_TIMEOUT_MS", 100)
-    monkeypatch.setattr(monitor.store, "BEGIN_ATTEMPTS", 2)
+    monkeypatch.setattr(monitor.store.database, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(monitor.store.database, "BEGIN_ATTEMPTS", 2)
 
 
 def _hold_write_lock(db: Path) -> sqlite3.Connection:

@@ -1,4 +1,4 @@
-"""Tests of monitor.config: the real feeds.toml, one file per bad case, and the config path.
+"""Tests of monitor.sources.config: the real feeds.toml, one file per bad case, and the config path.
 
 Each tests/data/config/bad-*.toml states what it expects in header comments of the form
 ``# expect: LINE TEXT`` (LINE may be ``LINE:COLUMN``): loading the file must raise one ConfigError
@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import (
+from monitor.errors import ConfigError
+from monitor.models import FetchSettings
+from monitor.sources.config import (
     CONFIG_ENV,
     DEFAULT_CONFIG,
     OUTLET_KEYS,
@@ -22,8 +24,6 @@ from monitor.config import (
     parse_config,
     province_names,
 )
-from monitor.errors import ConfigError
-from monitor.models import FetchSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "config"
@@ -158,7 +158,7 @@ def test_url_shared_by_two_outlets_is_logged(caplog: pytest.LogCaptureFixture) -
         f'[[outlets]]\nname = "{name}"\nlevel = "central"\nfeeds = ["http://a.cn/rss.xml"]\n'
         for name in ("甲", "乙")
     )
-    with caplog.at_level(logging.WARNING, logger="monitor.config"):
+    with caplog.at_level(logging.WARNING, logger="monitor.sources.config"):
         config = parse_config(text, "feeds.toml")
     assert len(config.outlets) == 2
     assert "http://a.cn/rss.xml is listed by both 甲 and 乙" in caplog.text

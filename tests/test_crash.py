@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.demo import sample_config
 from tests.support.faults import serve_slow_samples
+from tools.demo import sample_config
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 20  # SIGKILLs that must land while `monitor run` is running

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.store import Store
+from monitor.store.database import Store
 
 METADATA = Path(__file__).resolve().parents[1] / "datasette" / "metadata.json"
 

@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from monitor import dedupe
 from monitor.models import Place
-from monitor.review.queue import list_items, mentions
-from monitor.store import Store
+from monitor.store import copies as dedupe
+from monitor.store.database import Store
+from monitor.store.queue import list_items, mentions
 from tests.support.triage import OTHER, REPORT, event, save
 
 _LEAD = "3月26日上午，开封国际传播中心在开封市揭牌成立。"

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from monitor.models import Article, Event
-from monitor.pipeline import Analyzer
+from monitor.run.daily import Analyzer
 
 
 @pytest.fixture(scope="module")

@@ -17,14 +17,23 @@ from aiosmtpd.controller import Controller
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.digest import AtomChannel, Delivery, PrintChannel, SmtpChannel, WebhookChannel, collect, deliver, to_html
 from monitor.events.keys import center_key
-from monitor.feeds import HTML_ERROR
-from monitor.health import outlet_health
-from monitor.lock import run_lock
 from monitor.models import Article, Event, Place
-from monitor.review.queue import decide
-from monitor.store import Store
+from monitor.publish.digest import (
+    AtomChannel,
+    Delivery,
+    PrintChannel,
+    SmtpChannel,
+    WebhookChannel,
+    collect,
+    deliver,
+    to_html,
+)
+from monitor.publish.health import outlet_health
+from monitor.run.lock import run_lock
+from monitor.sources.feeds import HTML_ERROR
+from monitor.store.database import Store
+from monitor.store.queue import decide
 from tests.support.http import LocalServer, Reply
 from tests.support.http import local_server as local_server_fixture  # noqa: F401
 

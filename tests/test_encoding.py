@@ -1,4 +1,4 @@
-"""monitor.encoding: one case per fixture in tests/data/encoding (expectations in cases.json), plus the
+"""monitor.fetch.encoding: one case per fixture in tests/data/encoding (expectations in cases.json), plus the
 real specimens of ../shared/realworld read in place."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import feedparser
 import pytest
 
-from monitor.encoding import decode_feed, decode_html, normalize_label, not_text
+from monitor.fetch.encoding import decode_feed, decode_html, normalize_label, not_text
 from tests.support.realworld import specimens
 
 DATA = Path(__file__).parent / "data" / "encoding"

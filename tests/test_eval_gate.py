@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.evaluation import EvalReport, evaluate
+from tools.evaluation import EvalReport, evaluate
 
 DATA = Path(__file__).parent / "data"
 PINS = json.loads((DATA / "eval_pins.json").read_text("utf-8"))

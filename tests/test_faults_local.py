@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.lexicon import DEFAULT_LEXICON_DIR
+from monitor.match.lexicon import DEFAULT_LEXICON_DIR
 from tests.support.http import unused_port_url
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,4 @@
-"""monitor.feeds: feeds and list pages → FeedEntry records.
+"""monitor.sources.feeds: feeds and list pages → FeedEntry records.
 
 Cases under tests/data/feeds/ (one document per case, the expected parse beside it), then the real
 feeds of ../shared/realworld/feeds read in place.
@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from monitor.errors import ConfigError
-from monitor.feeds import (
+from monitor.models import FeedEntry
+from monitor.sources.feeds import (
     CHINA_TZ,
     DEFAULT_MAX_ENTRIES,
     HTML_ERROR,
@@ -24,7 +25,6 @@ from monitor.feeds import (
     parse_feed,
     parse_list_page,
 )
-from monitor.models import FeedEntry
 from tests.support.realworld import REALWORLD, require
 
 DATA = Path(__file__).parent / "data" / "feeds"

@@ -1,4 +1,4 @@
-"""monitor.fetch against a real local HTTP server (tests.support.http), with injected sleep and clock so
+"""monitor.fetch.client against a real local HTTP server (tests.support.http), with injected sleep and clock so
 that backoff and politeness are checked without waiting."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from monitor.fetch import Fetcher, retry_after_seconds
+from monitor.fetch.client import Fetcher, retry_after_seconds
 from monitor.models import FetchSettings, Validators
 from tests.support.http import LocalServer, Reply, unused_port_url
 from tests.support.http import local_server as local_server_fixture  # noqa: F401

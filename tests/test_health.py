@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.config import parse_config
 from monitor.events.keys import center_key
-from monitor.feeds import HTML_ERROR
-from monitor.health import HealthSettings, flag_changes, outlet_health, snapshot, sparkline
 from monitor.models import Article
-from monitor.store import Store
+from monitor.publish.health import HealthSettings, flag_changes, outlet_health, snapshot, sparkline
+from monitor.sources.config import parse_config
+from monitor.sources.feeds import HTML_ERROR
+from monitor.store.database import Store
 
 TODAY = dt.datetime.now(dt.UTC).date()
 

@@ -4,8 +4,8 @@ import jieba
 import pytest
 
 from monitor.errors import LexiconError
-from monitor.lexicon import LexiconMatcher, load_lexicon, register_with_jieba
-from monitor.text import normalize
+from monitor.match.lexicon import LexiconMatcher, load_lexicon, register_with_jieba
+from monitor.normalize import normalize
 
 
 def test_project_lexicon_loads_with_every_domain_term() -> None:

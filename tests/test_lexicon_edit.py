@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import LexiconError
-from monitor.lexicon import DEFAULT_LEXICON_DIR, load_lexicon
-from monitor.lexicon_edit import add_term, check_lexicon
+from monitor.match.edit import add_term, check_lexicon
+from monitor.match.lexicon import DEFAULT_LEXICON_DIR, load_lexicon
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import MonitorError
-from monitor.lock import RunLocked, holder, lock_path, run_lock
+from monitor.run.lock import RunLocked, holder, lock_path, run_lock
 
 HOLD = """import sys, time
-from monitor.lock import run_lock
+from monitor.run.lock import run_lock
 with run_lock(sys.argv[1]):
     print("held", flush=True)
     time.sleep(60)

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from monitor.errors import LexiconError
-from monitor.lexicon import CHECKOUT_LEXICON_DIR, DEFAULT_LEXICON_DIR, SHIPPED_LEXICON_DIR, load_lexicon
-from monitor.lexicon_edit import add_term
+from monitor.match.edit import add_term
+from monitor.match.lexicon import CHECKOUT_LEXICON_DIR, DEFAULT_LEXICON_DIR, SHIPPED_LEXICON_DIR, load_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON_FILES = sorted(p.name for p in (ROOT / "lexicon").glob("*.toml"))
@@ -99,7 +99,7 @@ def test_the_wheel_installs_and_runs_the_readme_commands_anywhere(tmp_path: Path
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MONITOR_", "PYTHON"))}
-    where = _run([str(target / "bin" / "python"), "-c", "import monitor, monitor.lexicon as l; "
+    where = _run([str(target / "bin" / "python"), "-c", "import monitor, monitor.match.lexicon as l; "
                   "print(monitor.__file__); print(l.DEFAULT_LEXICON_DIR)"], elsewhere, env).stdout.split()
     assert all(Path(path).is_relative_to(target) for path in where), where
     monitor = str(target / "bin" / "monitor")

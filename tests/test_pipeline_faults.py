@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.config import parse_config
-from monitor.pipeline import run
-from monitor.review.queue import list_items
-from monitor.store import Store
+from monitor.run.daily import run
+from monitor.sources.config import parse_config
+from monitor.store.database import Store
+from monitor.store.queue import list_items
 from tests.support.http import LocalServer, unused_port_url
 
 LAUNCH_PAGE = """<html><head><meta charset="utf-8"><title>靖安国际传播中心揭牌成立</title></head><body>

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from monitor.config import load_config
-from monitor.demo import SAMPLES, sample_config, serve_samples
 from monitor.events.keys import center_name_key
-from monitor.pipeline import run
-from monitor.review.queue import list_items, mentions
-from monitor.store import Store
+from monitor.run.daily import run
+from monitor.sources.config import load_config
+from monitor.store.database import Store
+from monitor.store.queue import list_items, mentions
+from tools.demo import SAMPLES, sample_config, serve_samples
 
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text("utf-8"))
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from monitor.config import load_config
-from monitor.demo import sample_config, serve_samples
 from monitor.events.keys import center_key, center_name_key
 from monitor.models import Article
-from monitor.pipeline import Analyzer, run
-from monitor.review.queue import decide, get_item, list_items, mentions
-from monitor.store import Store
+from monitor.run.daily import Analyzer, run
+from monitor.sources.config import load_config
+from monitor.store.database import Store
+from monitor.store.queue import decide, get_item, list_items, mentions
+from tools.demo import sample_config, serve_samples
 
 # (original, copies) among the samples: a wire story with its traditional-script mirror, wire copies of
 # provincial reports, a provincial re-post of a county report.

@@ -7,8 +7,8 @@ import pytest
 from monitor.errors import MonitorError, NotFoundError
 from monitor.events.keys import center_key
 from monitor.models import Article, Event, Place
-from monitor.review.queue import decide, get_item, history, list_items, mentions
-from monitor.store import Store
+from monitor.store.database import Store
+from monitor.store.queue import decide, get_item, history, list_items, mentions
 
 
 @pytest.fixture

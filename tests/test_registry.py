@@ -8,11 +8,11 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.errors import MonitorError
-from monitor.locations import division_point
 from monitor.models import Place
-from monitor.registry import evidence_article_ids, geojson, registry, render_registry
-from monitor.review.queue import decide, list_items
-from monitor.store import Store
+from monitor.publish.locations import division_point
+from monitor.publish.registry import evidence_article_ids, geojson, registry, render_registry
+from monitor.store.database import Store
+from monitor.store.queue import decide, list_items
 from tests.support.triage import OTHER, REPORT, event, save
 
 ENTERPRISE = Place("华辰石化", "北京市", "other", None)

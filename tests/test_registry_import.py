@@ -14,11 +14,11 @@ from click.testing import CliRunner, Result
 
 from monitor.cli import cli
 from monitor.models import Place
-from monitor.registry import registry, render_registry
-from monitor.registry_import import RegistryImportError, import_file, read_known_centers
-from monitor.report import build_report
-from monitor.review.queue import get_item, history, list_items, mentions
-from monitor.store import MIGRATIONS, SCHEMA_VERSION, Store
+from monitor.publish.registry import registry, render_registry
+from monitor.publish.report import build_report
+from monitor.review.known import RegistryImportError, import_file, read_known_centers
+from monitor.store.database import MIGRATIONS, SCHEMA_VERSION, Store
+from monitor.store.queue import get_item, history, list_items, mentions
 from tests.support.http import LocalServer
 from tests.support.http import local_server as local_server_fixture  # noqa: F401
 from tests.support.triage import REPORT, event, save
@@ -317,7 +317,7 @@ def test_a_v4_database_migrates_keeping_its_rows(tmp_path: Path) -> None:
 
 
 def test_imported_centers_are_not_news_for_the_digest(tmp_path: Path) -> None:
-    from monitor.digest import collect
+    from monitor.publish.digest import collect
 
     db = tmp_path / "m.db"
     store = Store.open(db)

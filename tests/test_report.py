@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.config import load_config
-from monitor.demo import SAMPLES, sample_config, serve_samples
 from monitor.errors import MonitorError
-from monitor.pipeline import run
-from monitor.report import build_report, by_level, by_month, by_province, top_partners, write_report
-from monitor.review.queue import decide, list_items
-from monitor.store import Store, now
+from monitor.publish.report import build_report, by_level, by_month, by_province, top_partners, write_report
+from monitor.run.daily import run
+from monitor.sources.config import load_config
+from monitor.store.database import Store, now
+from monitor.store.queue import decide, list_items
+from tools.demo import SAMPLES, sample_config, serve_samples
 
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text("utf-8"))
 LAUNCHES = [launch for launch in EXPECTED["launches"] if launch["type"] == "launch"]
@@ -177,7 +177,7 @@ def test_cli_needs_an_output(tmp_path: Path) -> None:
 
 
 def test_cli_warns_when_no_cjk_font_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from monitor.charts import find_cjk_font
+    from monitor.publish.charts import find_cjk_font
 
     monkeypatch.setenv("MONITOR_CJK_FONT", str(tmp_path / "missing.otf"))
     find_cjk_font.cache_clear()

@@ -16,14 +16,14 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.cli import cli
-from monitor.config import parse_config
-from monitor.fetch import Fetcher
-from monitor.lock import holder, lock_path, run_lock
+from monitor.fetch.client import Fetcher
 from monitor.models import Article
-from monitor.pipeline import Analyzer, Runner
-from monitor.review.queue import list_items
-from monitor.runlog import read_log
-from monitor.store import Store
+from monitor.run.daily import Analyzer, Runner
+from monitor.run.lock import holder, lock_path, run_lock
+from monitor.run.runlog import read_log
+from monitor.sources.config import parse_config
+from monitor.store.database import Store
+from monitor.store.queue import list_items
 from tests.support.http import LocalServer
 from tests.support.http import local_server as local_server_fixture  # noqa: F401
 

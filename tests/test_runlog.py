@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from monitor.errors import MonitorError
-from monitor.runlog import RunLog, RunProgress, default_log_dir, fan_out, read_log
+from monitor.run.runlog import RunLog, RunProgress, default_log_dir, fan_out, read_log
 
 
 def test_the_default_log_folder_is_beside_the_database(tmp_path: Path) -> None:

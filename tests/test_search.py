@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor.search import search_articles, snippet
-from monitor.store import Store
+from monitor.store.database import Store
+from monitor.store.search import search_articles, snippet
 from tests.support.triage import OTHER, REPORT, event, save
 
 
@@ -54,7 +54,7 @@ def test_snippet_is_centered_on_the_word() -> None:
 
 
 def test_a_version_1_database_is_indexed_when_migrated(tmp_path: Path) -> None:
-    from monitor import store as store_module
+    from monitor.store import database as store_module
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)

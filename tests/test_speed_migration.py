@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.store import Store
+from monitor.store.database import Store
 
 
 def test_known_article_urls_searches_fetched_urls_by_index(tmp_path: Path) -> None:

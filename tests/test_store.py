@@ -7,7 +7,7 @@ import pytest
 from monitor.errors import StoreError
 from monitor.events.keys import center_key
 from monitor.models import Article, Event, Hit, Place
-from monitor.store import SCHEMA_VERSION, Store
+from monitor.store.database import SCHEMA_VERSION, Store
 
 
 def _event(center: str = "洛阳国际传播中心", url: str = "http://a/1") -> Event:

@@ -18,7 +18,6 @@ from monitor.cli import cli
 from monitor.errors import MonitorError
 from monitor.events.keys import center_key
 from monitor.models import Article, Event, Place
-from monitor.review.queue import REJECT_REASONS, get_item, list_items
 from monitor.review.terminal import (
     LineKeys,
     ReviewSession,
@@ -27,7 +26,8 @@ from monitor.review.terminal import (
     parse_assignment,
     terminal_keys,
 )
-from monitor.store import Store
+from monitor.store.database import Store
+from monitor.store.queue import REJECT_REASONS, get_item, list_items
 
 LUOYANG = Place("洛阳市", "河南省", "city", "410300")
 GANSU = Place("甘肃省", "甘肃省", "province", "620000")

@@ -1,4 +1,4 @@
-from monitor.text import fold_width, normalize, sentence_at, split_sentences, to_simplified
+from monitor.normalize import fold_width, normalize, sentence_at, split_sentences, to_simplified
 
 
 def test_traditional_becomes_simplified_with_same_offsets() -> None:
@@ -26,7 +26,7 @@ def test_to_simplified_leaves_simplified_alone() -> None:
 
 
 def test_simplify_leaves_sentences_for_later_and_with_sentences_adds_them() -> None:
-    from monitor.text import simplify, with_sentences
+    from monitor.normalize import simplify, with_sentences
 
     copy = simplify("國際傳播中心揭牌。第二句！")
     assert copy.text == "国际传播中心揭牌。第二句！" and copy.sentences == ()
@@ -42,7 +42,7 @@ def test_text_without_full_width_characters_is_not_copied() -> None:
 
 
 def test_offsets_stay_on_the_original_when_composition_changes_the_length() -> None:
-    from monitor.text import simplify
+    from monitor.normalize import simplify
 
     original = "Cafe\u0301 国际传播中心，２０２４年"  # a decomposed é before the center name
     copy = simplify(original)

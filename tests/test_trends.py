@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from monitor.cli import cli
 from monitor.errors import MonitorError, NotFoundError
-from monitor.store import Store
-from monitor.trends import center_terms, iso_week, term_trend, week_range, week_start
+from monitor.publish.trends import center_terms, iso_week, term_trend, week_range, week_start
+from monitor.store.database import Store
 
 # (published, outlet, province, [(term, canonical, category), ...])
 ARTICLES = [

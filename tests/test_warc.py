@@ -5,8 +5,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from monitor.errors import MonitorError
-from monitor.store import Store
-from monitor.warc import write_warc
+from monitor.publish.warc import write_warc
+from monitor.store.database import Store
 from tests.support.triage import OTHER, REPORT, save
 
 PAGE = "<html><head><meta charset=gbk></head><body>开封国际传播中心揭牌成立</body></html>".encode("gbk")

@@ -15,11 +15,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from monitor.config import load_config
-from monitor.demo import sample_config, serve_samples
 from monitor.errors import MonitorError
-from monitor.pipeline import run
-from monitor.review.queue import QueueItem, get_item, list_items, mentions
 from monitor.review.web import (
     ARCHIVE_CSP,
     CSRF_COOKIE,
@@ -33,7 +29,11 @@ from monitor.review.web import (
     is_loopback,
     neighbours,
 )
-from monitor.store import Store
+from monitor.run.daily import run
+from monitor.sources.config import load_config
+from monitor.store.database import Store
+from monitor.store.queue import QueueItem, get_item, list_items, mentions
+from tools.demo import sample_config, serve_samples
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # Starlette's notice about its httpx dependency

@@ -39,9 +39,9 @@ def backfill(sources: tuple[str, ...], db: str, lexicon: str | None, config: str
 
     Example: monitor backfill archive-2019.warc.gz saved/ --base-url http://www.example.cn/ --workers 2
     """
-    from monitor.backfill import backfill as run_backfill
-    from monitor.backfill import count_pages, default_workers
-    from monitor.lexicon import load_lexicon
+    from monitor.match.lexicon import load_lexicon
+    from monitor.run.backfill import backfill as run_backfill
+    from monitor.run.backfill import count_pages, default_workers
 
     cfg = _config(config)
     store = open_store(db)
@@ -59,7 +59,7 @@ def backfill(sources: tuple[str, ...], db: str, lexicon: str | None, config: str
 
 
 def _config(option: str | None) -> Any:
-    from monitor.config import config_path, load_config
+    from monitor.sources.config import config_path, load_config
 
     path = config_path(option)
     return load_config(path) if option or path.exists() else None

@@ -45,20 +45,20 @@ def lexicon_option(func: F) -> F:
 
 
 def format_option(default: str = "table") -> Callable[[F], F]:
-    from monitor.output import FORMATS
+    from monitor.publish.output import FORMATS
 
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default=default, show_default=True,
                         help="Output format: table for people, json/jsonl/csv for pipes.")
 
 
 def open_store(db: str) -> Any:
-    from monitor.store import Store
+    from monitor.store.database import Store
 
     return Store.open(db)
 
 
 def load_config_file(config: str | None) -> Any:
-    from monitor.config import config_path, load_config
+    from monitor.sources.config import config_path, load_config
 
     return load_config(config_path(config))
 

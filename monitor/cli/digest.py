@@ -41,8 +41,8 @@ def digest(config: str | None, db: str, fmt: str, atom: str | None, webhook: str
 
     Example: monitor digest --atom /var/www/monitor.xml --webhook https://chat.example.org/hooks/abc
     """
-    from monitor.config import config_path
-    from monitor.lock import RunLocked, run_lock
+    from monitor.run.lock import RunLocked, run_lock
+    from monitor.sources.config import config_path
 
     channels = _channels(fmt, atom, webhook, smtp, mail_from, list(mail_to))
     cfg = load_config_file(config) if config or config_path(None).exists() else None
@@ -60,9 +60,9 @@ def digest(config: str | None, db: str, fmt: str, atom: str | None, webhook: str
 
 def _deliver_all(db: str, cfg: Any, channels: list[Any], dry_run_format: str | None, catch_up: bool) -> list[Any]:
     """Every channel's delivery; with a dry-run format, print the pending digest and deliver nothing."""
-    from monitor.digest import RENDERERS, collect, deliver
-    from monitor.digest import catch_up as skip
-    from monitor.health import outlet_health
+    from monitor.publish.digest import RENDERERS, collect, deliver
+    from monitor.publish.digest import catch_up as skip
+    from monitor.publish.health import outlet_health
 
     store = open_store(db)
     try:
@@ -77,7 +77,7 @@ def _deliver_all(db: str, cfg: Any, channels: list[Any], dry_run_format: str | N
 
 def _channels(fmt: str, atom: str | None, webhook: str | None, smtp: str | None, mail_from: str | None,
               mail_to: list[str]) -> list[Any]:
-    from monitor.digest import AtomChannel, PrintChannel, SmtpChannel, WebhookChannel
+    from monitor.publish.digest import AtomChannel, PrintChannel, SmtpChannel, WebhookChannel
 
     channels: list[Any] = []
     if atom:

@@ -33,8 +33,8 @@ def lexicon_list(lexicon: str | None, fmt: str, category: str | None) -> None:
 
     Example: monitor lexicon list --category trigger
     """
-    from monitor.lexicon import load_lexicon
-    from monitor.output import render
+    from monitor.match.lexicon import load_lexicon
+    from monitor.publish.output import render
 
     lex = load_lexicon(lexicon)
     rows = [{"term": t.term, "category": t.category, "variants": list(t.variants), "note": t.note,
@@ -55,7 +55,7 @@ def lexicon_add(lexicon: str | None, term: str, category: str, note: str | None,
 
     Example: monitor lexicon add 国际传播港 --category center --note "Guangxi's name form"
     """
-    from monitor.lexicon_edit import add_term
+    from monitor.match.edit import add_term
 
     path = add_term(term, category, note, variants, lexicon)
     click.echo(f"added {term!r} ({category}) to {path}; see its hits with: monitor lexicon test {term}")
@@ -70,7 +70,7 @@ def lexicon_check(lexicon: str | None) -> None:
 
     Example: monitor lexicon check
     """
-    from monitor.lexicon_edit import check_lexicon
+    from monitor.match.edit import check_lexicon
 
     problems = check_lexicon(lexicon)
     for problem in problems:
@@ -93,8 +93,8 @@ def lexicon_test(db: str, fmt: str, limit: int, term: str) -> None:
     """
     from dataclasses import asdict
 
-    from monitor.output import render
-    from monitor.rescan import term_hits
+    from monitor.publish.output import render
+    from monitor.run.rescan import term_hits
 
     report = term_hits(open_store(db), term, limit)
     if fmt in ("json", "jsonl"):

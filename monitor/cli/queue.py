@@ -16,7 +16,7 @@ from monitor.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from monitor.review.queue import Mention, QueueItem
+    from monitor.store.queue import Mention, QueueItem
 
 # -- queue ----------------------------------------------------------------------------------------
 
@@ -36,8 +36,8 @@ def queue_list(db: str, fmt: str, status: str | None) -> None:
 
     Example: monitor queue list --status new --format json
     """
-    from monitor.output import render
-    from monitor.review.queue import list_items
+    from monitor.publish.output import render
+    from monitor.store.queue import list_items
 
     store = open_store(db)
     rows = [item.to_dict() for item in list_items(store, status)]
@@ -56,7 +56,7 @@ def queue_show(db: str, fmt: str, item_id: int) -> None:
     """
     from dataclasses import asdict
 
-    from monitor.review.queue import get_item, history, mentions
+    from monitor.store.queue import get_item, history, mentions
 
     store = open_store(db)
     item = get_item(store, item_id)
@@ -65,7 +65,7 @@ def queue_show(db: str, fmt: str, item_id: int) -> None:
         click.echo(json.dumps({**item.to_dict(), "mention_list": [asdict(m) for m in found]}, ensure_ascii=False,
                               indent=2))
     elif fmt == "csv":
-        from monitor.output import render
+        from monitor.publish.output import render
 
         click.echo(render([item.to_dict()], fmt, title=f"item {item_id}"))
         click.echo(render([asdict(m) for m in found], fmt, ["article_id", "outlet", "published", "url", "evidence"],
@@ -76,7 +76,7 @@ def queue_show(db: str, fmt: str, item_id: int) -> None:
 
 def _record(item: QueueItem, found: list[Mention], decisions: list[dict[str, Any]]) -> list[str]:
     """`queue show` for people: a field a line, the evidence, then each source with its own evidence."""
-    from monitor.output import fields, heading, marked, terminal_width, wrap
+    from monitor.publish.output import fields, heading, marked, terminal_width, wrap
 
     width = terminal_width()
     rows: list[tuple[str, str | None]] = [
@@ -117,7 +117,7 @@ def queue_confirm(db: str, reviewer: str, note: str | None, item_id: int) -> Non
 
     Example: monitor queue confirm 3 --reviewer alice
     """
-    from monitor.review.queue import decide
+    from monitor.store.queue import decide
 
     item = decide(open_store(db), item_id, "confirm", reviewer, note=note)
     click.echo(f"confirmed {item.id}: {item.center}")
@@ -136,7 +136,7 @@ def queue_reject(db: str, reviewer: str, reason: str, note: str | None, item_id:
 
     Example: monitor queue reject 4 --reviewer alice --reason "not a launch"
     """
-    from monitor.review.queue import decide
+    from monitor.store.queue import decide
 
     item = decide(open_store(db), item_id, "reject", reviewer, reason=reason, note=note)
     click.echo(f"rejected {item.id}: {item.center} ({reason})")
@@ -151,8 +151,8 @@ def queue_history(db: str, fmt: str, item_id: int) -> None:
 
     Example: monitor queue history 3
     """
-    from monitor.output import render
-    from monitor.review.queue import history
+    from monitor.publish.output import render
+    from monitor.store.queue import history
 
     click.echo(render(history(open_store(db), item_id), fmt, ["id", "at", "reviewer", "action", "reason"]))
 

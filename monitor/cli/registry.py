@@ -30,8 +30,8 @@ def registry_list(db: str, fmt: str) -> None:
 
     Example: monitor registry list --format csv > registry.csv
     """
-    from monitor.registry import registry as entries
-    from monitor.registry import render_registry
+    from monitor.publish.registry import registry as entries
+    from monitor.publish.registry import render_registry
 
     click.echo(render_registry(entries(open_store(db)), fmt))
 
@@ -51,9 +51,9 @@ def registry_export(db: str, fmt: str, output: str | None, warc: str | None) -> 
 
     Example: monitor registry export --format geojson -o centers.geojson --warc evidence.warc.gz
     """
-    from monitor.registry import registry as entries
-    from monitor.registry import render_registry
-    from monitor.warc import write_warc
+    from monitor.publish.registry import registry as entries
+    from monitor.publish.registry import render_registry
+    from monitor.publish.warc import write_warc
 
     store = open_store(db)
     found = entries(store)
@@ -87,7 +87,7 @@ def registry_import(file: str, db: str, fmt: str | None, reviewer: str) -> None:
 
     Example: monitor registry import known-centers.csv --reviewer alice
     """
-    from monitor.registry_import import RegistryImportError, describe, import_file
+    from monitor.review.known import RegistryImportError, describe, import_file
 
     try:
         result = import_file(open_store(db), file, fmt, reviewer)

@@ -27,7 +27,7 @@ def report(db: str, out: Path | None, png_dir: Path | None, confirmed_only: bool
 
     Example: monitor report report.html --png charts/
     """
-    from monitor.report import build_report, write_report
+    from monitor.publish.report import build_report, write_report
 
     if out is None and png_dir is None:
         raise click.UsageError("give OUT.html, --png DIR, or both")

@@ -47,7 +47,7 @@ def run(config: str | None, db: str, lexicon: str | None, quiet: bool, max_minut
 
     Example: monitor run --config feeds.toml --db monitor.db --quiet --max-minutes 50
     """
-    from monitor.lock import RunLocked, run_lock
+    from monitor.run.lock import RunLocked, run_lock
 
     cfg = load_config_file(config)
     try:
@@ -76,9 +76,9 @@ def _sigterm_exits() -> Iterator[None]:
 
 def _run_locked(cfg: Any, db: str, lexicon: str | None, quiet: bool, max_minutes: float | None,
                 log_dir: str | None) -> Any:
-    from monitor.pipeline import close_abandoned_runs
-    from monitor.pipeline import run as run_pipeline
-    from monitor.runlog import RunLog, RunProgress, default_log_dir, fan_out
+    from monitor.run.daily import close_abandoned_runs
+    from monitor.run.daily import run as run_pipeline
+    from monitor.run.runlog import RunLog, RunProgress, default_log_dir, fan_out
 
     store = open_store(db)
     interactive = not quiet and sys.stderr.isatty()
@@ -116,8 +116,8 @@ def rescan(db: str, lexicon: str | None, reextract: bool) -> None:
 
     Example: monitor rescan && monitor queue list --status new
     """
-    from monitor.pipeline import Analyzer
-    from monitor.rescan import rescan as rescan_store
+    from monitor.run.daily import Analyzer
+    from monitor.run.rescan import rescan as rescan_store
 
     summary = rescan_store(open_store(db), Analyzer(lexicon), reextract=reextract)
     click.echo(f"rescanned {summary.articles} articles with lexicon {summary.lexicon_version}: "

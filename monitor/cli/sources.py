@@ -32,8 +32,8 @@ def sources_list(config: str | None, db: str, fmt: str) -> None:
 
     Example: monitor sources list --format csv > sources.csv
     """
-    from monitor.output import render
-    from monitor.sources import outlet_rows
+    from monitor.publish.output import render
+    from monitor.run.check import outlet_rows
 
     cfg = load_config_file(config)
     store = open_store(db) if Path(db).exists() else None
@@ -50,10 +50,10 @@ def sources_check(config: str | None, fmt: str, update: bool) -> None:
 
     Example: monitor sources check --update
     """
-    from monitor.config import config_path
-    from monitor.fetch import Fetcher
-    from monitor.output import render
-    from monitor.sources import check_sources, update_checked
+    from monitor.fetch.client import Fetcher
+    from monitor.publish.output import render
+    from monitor.run.check import check_sources, update_checked
+    from monitor.sources.config import config_path
 
     cfg = load_config_file(config)
     with Fetcher(cfg.fetch) as fetcher:
@@ -83,9 +83,9 @@ def sources_health(config: str | None, db: str, fmt: str, days: int, quiet_days:
 
     Example: monitor sources health --format json | jq '.[] | select(.flags != [])'
     """
-    from monitor.config import config_path
-    from monitor.health import HealthSettings, outlet_health
-    from monitor.output import render
+    from monitor.publish.health import HealthSettings, outlet_health
+    from monitor.publish.output import render
+    from monitor.sources.config import config_path
 
     cfg = load_config_file(config) if config or config_path(None).exists() else None
     settings = HealthSettings(days=days, quiet_days=quiet_days, broken_after=broken_after)

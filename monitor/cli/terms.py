@@ -29,8 +29,8 @@ def terms_trend(db: str, fmt: str, by: str | None, since: dt.datetime | None, te
 
     Example: monitor terms trend 国际传播中心 --by province --format csv
     """
-    from monitor.output import render
-    from monitor.trends import term_trend
+    from monitor.publish.output import render
+    from monitor.publish.trends import term_trend
 
     store = open_store(db)
     try:

@@ -24,7 +24,7 @@ from monitor.events.keys import center_name_key
 from monitor.events.partners import find_partners
 from monitor.events.places import Gazetteer, resolve_center_place
 from monitor.models import Event, EventType, Hit, NormalizedText, Place, Sentence
-from monitor.text import fold_width, paragraph_bounds, sentence_at, to_simplified
+from monitor.normalize import fold_width, paragraph_bounds, sentence_at, to_simplified
 
 CLAUSE_AFTER = 40   # a trigger this far after the name, in the same clause
 NEAR_BEFORE = 16    # a trigger this far before the name (成立了XX国际传播中心, 举行XX…)

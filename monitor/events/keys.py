@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from monitor.models import Event
-from monitor.text import fold_width, to_simplified
+from monitor.normalize import fold_width, to_simplified
 
 _ADMIN_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|省|市|县|区|盟|旗)(?=[^省市县区]*?(国际|对外))")
 _NOISE = re.compile(r"[\s\"'“”‘’《》「」·•]")

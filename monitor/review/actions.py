@@ -1,7 +1,7 @@
 """Reviewer actions beyond confirm/reject: edit, merge, split, undo, and place suggestions.
 
 Every action appends one row to `decisions` (reviewer, at, action, before, after, reason) in the
-transaction of the change, through `monitor.review.queue.record`. `before` and `after` are JSON item
+transaction of the change, through `monitor.store.queue.record`. `before` and `after` are JSON item
 snapshots (the fields of `queue.snapshot`), plus for merge and split `mentions` (article ids on the
 item) and `moved` ([article id, center key] of the mentions that moved, the same in both).
 
@@ -25,11 +25,12 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from monitor.archive import archived_html
 from monitor.errors import MonitorError, NotFoundError
 from monitor.events.places import Gazetteer, short_forms
 from monitor.models import Place
-from monitor.review.queue import (
+from monitor.review.archive import archived_html
+from monitor.store.database import SPLIT_MARK, Store, now
+from monitor.store.queue import (
     QueueItem,
     active_item,
     check_reviewer,
@@ -37,8 +38,7 @@ from monitor.review.queue import (
     record,
     snapshot,
 )
-from monitor.search import SearchHit, search_articles
-from monitor.store import SPLIT_MARK, Store, now
+from monitor.store.search import SearchHit, search_articles
 
 log = logging.getLogger(__name__)
 
@@ -377,5 +377,5 @@ def _place_forms() -> tuple[tuple[Place, tuple[str, ...]], ...]:
 
 
 def search(store: Store, query: str, limit: int = 50) -> list[SearchHit]:
-    """Articles whose title or text holds `query` (see monitor.search.search_articles)."""
+    """Articles whose title or text holds `query` (see monitor.store.search.search_articles)."""
     return search_articles(store, query, limit)

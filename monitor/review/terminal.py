@@ -2,7 +2,7 @@
 
 The loop reads keys from any iterator of strings, so tests feed it a list of keys and a rich Console
 writing to a StringIO; the CLI feeds it the terminal in cbreak mode (`terminal_keys`), or the lines
-of stdin when stdin is not a TTY. Every decision goes through monitor.review.queue and
+of stdin when stdin is not a TTY. Every decision goes through monitor.store.queue and
 monitor.review.actions, so it is committed (with its audit row) the moment the key is pressed:
 quitting, Ctrl-C or the end of input lose nothing.
 
@@ -30,7 +30,8 @@ from rich.text import Text
 
 from monitor.errors import MonitorError, NotFoundError
 from monitor.review import actions
-from monitor.review.queue import (
+from monitor.store.database import Store
+from monitor.store.queue import (
     REJECT_REASONS,
     Mention,
     QueueItem,
@@ -40,7 +41,6 @@ from monitor.review.queue import (
     list_items,
     mentions,
 )
-from monitor.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -55,9 +55,10 @@ from starlette.templating import Jinja2Templates
 
 from monitor.errors import MonitorError, NotFoundError
 from monitor.events.places import Gazetteer
-from monitor.registry import registry, render_registry
+from monitor.publish.registry import registry, render_registry
 from monitor.review import actions
-from monitor.review.queue import (
+from monitor.store.database import Store
+from monitor.store.queue import (
     REJECT_REASONS,
     STATUSES,
     QueueItem,
@@ -67,7 +68,6 @@ from monitor.review.queue import (
     list_items,
     mentions,
 )
-from monitor.store import Store
 
 log = logging.getLogger(__name__)
 

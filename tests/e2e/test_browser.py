@@ -31,11 +31,11 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     """The samples' database behind the real app, on 127.0.0.1 at a free port."""
     import uvicorn
 
-    from monitor.config import load_config
-    from monitor.demo import sample_config, serve_samples
-    from monitor.pipeline import run
     from monitor.review.web import create_app
-    from monitor.store import Store
+    from monitor.run.daily import run
+    from monitor.sources.config import load_config
+    from monitor.store.database import Store
+    from tools.demo import sample_config, serve_samples
 
     tmp = tmp_path_factory.mktemp("e2e")
     db = str(tmp / "e2e.db")
@@ -87,8 +87,8 @@ def screenshot(page: Any, tmp: Path, name: str, full: bool) -> None:
 
 
 def new_ids(db: str) -> list[int]:
-    from monitor.review.queue import list_items
-    from monitor.store import Store
+    from monitor.store.database import Store
+    from monitor.store.queue import list_items
 
     store = Store.open(db)
     try:
@@ -104,7 +104,7 @@ def press(page: Any, key: str) -> None:
 
 
 def decision_count(db: str) -> int:
-    from monitor.store import Store
+    from monitor.store.database import Store
 
     store = Store.open(db)
     try:
@@ -157,8 +157,8 @@ def test_confirm_and_reject_by_keyboard(page: Any, served: tuple[str, str], cons
 
 
 def check_database(db: str, first: int, second: int) -> None:
-    from monitor.review.queue import get_item
-    from monitor.store import Store
+    from monitor.store.database import Store
+    from monitor.store.queue import get_item
 
     store = Store.open(db)
     try:

@@ -33,8 +33,8 @@ from urllib.parse import urldefrag
 
 import pytest
 
-from monitor.demo import SAMPLES, SampleHandler, serve_samples
 from tests.support.http import LocalServer, Reply, unused_port_url
+from tools.demo import SAMPLES, SampleHandler, serve_samples
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -584,7 +584,7 @@ def install_realworld(s: FaultServer, realworld: Path) -> None:
 
 
 class _SlowSampleHandler(SampleHandler):
-    """samples/site as monitor.demo serves it, each answer delayed by `delay(path)` seconds."""
+    """samples/site as tools.demo serves it, each answer delayed by `delay(path)` seconds."""
 
     def __init__(self, *args: Any, delay: Callable[[str], float], **kwargs: Any) -> None:
         self.delay = delay
@@ -599,7 +599,7 @@ class _SlowSampleHandler(SampleHandler):
 
 @contextmanager
 def serve_slow_samples(delay: Callable[[str], float], samples: Path = SAMPLES) -> Iterator[str]:
-    """Serve samples/site on 127.0.0.1 like monitor.demo.serve_samples, slowed by `delay(path)`; yields the
-    base URL (write the config with monitor.demo.sample_config)."""
+    """Serve samples/site on 127.0.0.1 like tools.demo.serve_samples, slowed by `delay(path)`; yields the
+    base URL (write the config with tools.demo.sample_config)."""
     with serve_samples(samples=samples, handler=_SlowSampleHandler, delay=delay) as base_url:
         yield base_url

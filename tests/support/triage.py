@@ -6,7 +6,7 @@ import datetime as dt
 
 from monitor.events.keys import center_key
 from monitor.models import Article, Event, Hit, Place
-from monitor.store import Store
+from monitor.store.database import Store
 
 KAIFENG = Place("开封市", "河南省", "city", "410200")
 LUOYANG = Place("洛阳市", "河南省", "city", "410300")

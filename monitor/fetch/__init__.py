@@ -1,0 +1,1 @@
+"""fetch: the one HTTP client (client), robots.txt (robots) and the decoding of bytes into text (encoding)."""

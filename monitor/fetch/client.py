@@ -1,0 +1,404 @@
+"""Fetch one URL politely through one shared httpx client; never raise for one bad URL.
+
+`Fetcher.fetch` follows redirects itself (to count them, to flag permanent ones and to check robots.txt
+and the per-host delay at every hop), streams the body under a byte cap (counting decompressed bytes,
+so a gzip bomb stops at the cap), retries 408/429/5xx and network errors with exponential backoff or
+the server's Retry-After, and sends conditional-GET validators. Every failure comes back as a
+`FetchResult` whose `error` says what went wrong in words a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+
+import httpx
+
+from monitor.fetch.robots import RobotsCache
+from monitor.models import FetchResult, FetchSettings, Validators
+
+log = logging.getLogger(__name__)
+
+_ACCEPT = (
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8"
+)
+ROBOTS_DISALLOWED = "disallowed by robots.txt"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+_ZLIB_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
+_DNS_HINTS = ("name or service", "nodename", "no address", "name resolution")
+_NO_RETRY_HINTS = ("certificate", "ssl", *_DNS_HINTS)
+
+
+class _BodyError(Exception):
+    """The body could not be read in full: too large or undecodable. The message is for people."""
+
+
+@dataclass(frozen=True)
+class _Hop:
+    """One request/response exchange, before redirects and retries are decided."""
+
+    status: int | None = None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    content: bytes = b""
+    error: str | None = None
+    retryable: bool = False
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One attempt at a URL, redirects followed; `retryable` says whether trying again may help."""
+
+    result: FetchResult
+    retryable: bool = False
+    retry_after: str | None = None
+
+
+class _HostGate:
+    """Per-host politeness: at most `concurrency` requests at once, starts spaced by `delay` seconds."""
+
+    def __init__(
+        self, delay: float, concurrency: int, clock: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
+        self.delay = delay
+        self._slots = threading.BoundedSemaphore(max(1, concurrency))
+        self._lock = threading.Lock()
+        self._last_start: float | None = None
+        self._clock = clock
+        self._sleep = sleep
+
+    def raise_delay(self, delay: float) -> None:
+        with self._lock:
+            self.delay = max(self.delay, delay)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._slots:
+            wait = self._reserve()
+            if wait > 0:
+                self._sleep(wait)
+            yield
+
+    def _reserve(self) -> float:
+        """Book the next start time (thread-safe) and return how long to wait for it."""
+        with self._lock:
+            now = self._clock()
+            start = now if self._last_start is None else max(now, self._last_start + self.delay)
+            self._last_start = start
+            return start - now
+
+
+class Fetcher:
+    """One HTTP client for the whole run. Thread-safe: the pipeline calls `fetch` from several threads."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._settings = settings
+        self._sleep = sleep
+        self._clock = clock
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=settings.timeout,
+            follow_redirects=False,
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": _ACCEPT,
+                "Accept-Encoding": "gzip, deflate",
+            },
+        )
+        self._robots = RobotsCache(settings.user_agent, self._get_robots)
+        self._gates: dict[str, _HostGate] = {}
+        self._gates_lock = threading.Lock()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
+        """GET `url`; on any failure the result's `error` says why (this method does not raise)."""
+        started = self._clock()
+        try:
+            result = self._fetch(url.strip(), validators or Validators())
+        except Exception as exc:  # the promise is: one bad URL never stops the run
+            log.exception("unexpected error while fetching %s", url)
+            result = _failed(url, f"internal error: {type(exc).__name__}: {exc}")
+        if result.error:
+            log.debug("%s: %s", url, result.error)
+        return replace(result, elapsed=self._clock() - started)
+
+    def _fetch(self, url: str, validators: Validators) -> FetchResult:
+        problem = _check_url(url)
+        if problem is not None:
+            return _failed(url, problem)
+        attempts = self._settings.retries + 1
+        for number in range(1, attempts + 1):
+            attempt = self._follow(url, validators)
+            if not attempt.retryable or number == attempts:
+                return _with_attempts(attempt.result, number)
+            wait = self._retry_wait(attempt, number)
+            if isinstance(wait, str):
+                return replace(attempt.result, error=wait)
+            log.info("%s: %s; retrying in %gs", url, attempt.result.error, wait)
+            self._sleep(wait)
+        raise AssertionError("unreachable: the last attempt always returns")
+
+    def _retry_wait(self, attempt: _Attempt, number: int) -> float | str:
+        """Seconds to wait before the next attempt, or an error if the server asks for too long a wait."""
+        asked = retry_after_seconds(attempt.retry_after) if attempt.retry_after else None
+        if asked is None:
+            return self._settings.backoff * 2.0 ** (number - 1)
+        limit = self._settings.max_retry_after
+        if asked > limit:
+            return (
+                f"{attempt.result.error}; the server asks to retry after {asked:g}s,"
+                f" more than max_retry_after ({limit:g}s)"
+            )
+        return asked
+
+    def _follow(self, url: str, validators: Validators, *, check_robots: bool = True) -> _Attempt:
+        """One attempt: GET `url`, following up to `max_redirects` redirects."""
+        chain, permanent = [url], True
+        while True:
+            current = chain[-1]
+            refusal = self._refusal(current) if check_robots else None
+            if refusal is not None:
+                return _Attempt(_failed(url, refusal, final_url=current))
+            hop = self._exchange(current, _conditional_headers(validators))
+            location = hop.headers.get("location") if hop.status in _REDIRECTS else None
+            if location is None:
+                return _settle(url, current, hop, validators, permanent=len(chain) > 1 and permanent)
+            permanent = permanent and hop.status in _PERMANENT
+            if len(chain) > self._settings.max_redirects:
+                return _Attempt(_failed(url, _too_many_redirects(self._settings.max_redirects, chain), current))
+            chain.append(str(httpx.URL(current).join(location)))
+            if _check_url(chain[-1]) is not None:
+                return _Attempt(_failed(url, f"redirect to a non-http(s) URL: {location}", chain[-1]))
+
+    def _refusal(self, url: str) -> str | None:
+        """Why robots.txt forbids `url`, or None; also adopts the host's Crawl-delay."""
+        if not self._settings.respect_robots:
+            return None
+        if not self._robots.allowed(url):
+            return ROBOTS_DISALLOWED
+        delay = self._robots.crawl_delay(url)
+        if delay is not None:
+            if delay > self._settings.max_retry_after:
+                log.warning("%s: Crawl-delay %gs capped at %gs", url, delay, self._settings.max_retry_after)
+            self._gate(url).raise_delay(min(delay, self._settings.max_retry_after))
+        return None
+
+    def _get_robots(self, url: str) -> FetchResult:
+        return self._follow(url, Validators(), check_robots=False).result
+
+    def _gate(self, url: str) -> _HostGate:
+        host = httpx.URL(url).host.lower()
+        with self._gates_lock:
+            gate = self._gates.get(host)
+            if gate is None:
+                settings = self._settings
+                gate = _HostGate(settings.host_delay, settings.host_concurrency, self._clock, self._sleep)
+                self._gates[host] = gate
+            return gate
+
+    def _exchange(self, url: str, headers: dict[str, str]) -> _Hop:
+        """One GET under the host's politeness gate; network failures become a `_Hop` with an error."""
+        with self._gate(url).slot():
+            try:
+                return self._send(url, headers)
+            except httpx.TimeoutException:
+                return _Hop(error=f"timed out after {self._settings.timeout:g}s (timeout in [fetch])", retryable=True)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:  # also a bad Location of a redirect
+                return _Hop(error=f"invalid URL (the address or the target of its redirect): {exc}")
+            except httpx.DecodingError as exc:
+                return _Hop(error=f"cannot decode the body: {exc}")
+            except httpx.TransportError as exc:
+                return _Hop(error=_describe(exc), retryable=_is_transient(exc))
+
+    def _send(self, url: str, headers: dict[str, str]) -> _Hop:
+        deadline = self._clock() + self._settings.timeout
+        with self._client.stream("GET", url, headers=headers) as response:
+            if not response.is_success:
+                return _Hop(response.status_code, response.headers)
+            try:
+                content = self._read_body(response, deadline)
+            except _BodyError as exc:
+                return _Hop(response.status_code, response.headers, error=str(exc))
+            return _Hop(response.status_code, response.headers, content)
+
+    def _read_body(self, response: httpx.Response, deadline: float) -> bytes:
+        """The decoded body, at most `max_bytes` of it, read before `deadline` (a slow drip times out)."""
+        cap = self._settings.max_bytes
+        too_large = f"body larger than {cap} bytes (max_bytes in [fetch]; raise it if this source is genuine)"
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        length = response.headers.get("content-length", "")
+        if encoding == "identity" and length.isdigit() and int(length) > cap:
+            raise _BodyError(too_large)
+        body = bytearray()
+        for chunk in _decoded_chunks(response, encoding, cap + 1):
+            body += chunk
+            if len(body) > cap:
+                raise _BodyError(too_large)
+            if self._clock() > deadline:
+                raise httpx.ReadTimeout("the body did not arrive in time")
+        return bytes(body)
+
+
+def retry_after_seconds(value: str, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After value (delta-seconds or an HTTP date); None if unreadable."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
+
+
+def _decoded_chunks(response: httpx.Response, encoding: str, limit: int) -> Iterator[bytes]:
+    if encoding in ("identity", ""):
+        return response.iter_raw()
+    if encoding in _ZLIB_ENCODINGS:
+        return _inflate(response.iter_raw(), limit, encoding)
+    return response.iter_bytes()  # an encoding we did not ask for (br, zstd...): httpx decodes it if it can
+
+
+def _inflate(raw: Iterator[bytes], limit: int, encoding: str) -> Iterator[bytes]:
+    """Decompress gzip, zlib or raw deflate chunks, producing at most `limit` bytes in all."""
+    decoder = zlib.decompressobj(zlib.MAX_WBITS | 32)  # 32: accept a gzip or a zlib header
+    produced, may_fall_back = 0, encoding == "deflate"
+    for chunk in raw:
+        data = chunk
+        while data and produced < limit:
+            try:
+                piece = decoder.decompress(data, limit - produced)
+            except zlib.error as exc:
+                if not may_fall_back:
+                    raise _BodyError(f"cannot decompress the {encoding} body: {exc}") from exc
+                decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent without its zlib header
+                may_fall_back = False
+                continue
+            may_fall_back = False
+            produced += len(piece)
+            data = decoder.unconsumed_tail
+            yield piece
+        if produced >= limit or decoder.eof:
+            return
+
+
+def _settle(url: str, final_url: str, hop: _Hop, validators: Validators, *, permanent: bool) -> _Attempt:
+    """Turn the last hop of an attempt into a result: success, 304, or an HTTP/network error."""
+    headers = hop.headers
+    not_modified = hop.status == 304
+    kept = validators if not_modified else Validators()  # a 304 need not repeat the validators
+    error = None if not_modified else hop.error or _status_error(hop.status)
+    result = FetchResult(
+        url=url,
+        final_url=final_url,
+        status=hop.status,
+        content=b"" if error else hop.content,
+        content_type=headers.get("content-type"),
+        etag=headers.get("etag") or kept.etag,
+        last_modified=headers.get("last-modified") or kept.last_modified,
+        not_modified=not_modified,
+        error=error,
+        permanent_redirect=permanent,
+    )
+    return _Attempt(result, hop.retryable or _retryable_status(hop.status), headers.get("retry-after"))
+
+
+def _status_error(status: int | None) -> str | None:
+    if status is None or 200 <= status < 300:
+        return None
+    if status in _REDIRECTS:
+        return f"HTTP {status} redirect without a Location header"
+    return f"HTTP {status} {httpx.codes.get_reason_phrase(status)}".rstrip()
+
+
+def _retryable_status(status: int | None) -> bool:
+    return status is not None and (status in (408, 429) or 500 <= status < 600)
+
+
+def _conditional_headers(validators: Validators) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    if validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
+
+
+def _check_url(url: str) -> str | None:
+    """Why `url` cannot be fetched at all, or None."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError, ValueError) as exc:
+        return f"invalid URL: {exc}"
+    if parsed.scheme not in ("http", "https"):
+        return "not http(s)"
+    if not parsed.host:
+        return "invalid URL: no host"
+    return None
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    """A short, actionable description of a network failure."""
+    text = str(exc) or type(exc).__name__
+    lowered = text.lower()
+    if "refused" in lowered:
+        return "connection refused"
+    if "reset" in lowered:
+        return "connection reset by the server"
+    if any(hint in lowered for hint in _DNS_HINTS):
+        return f"host not found (DNS): {text}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"bad HTTP response: {text}"
+    return f"connection failed: {text}"
+
+
+def _is_transient(exc: httpx.TransportError) -> bool:
+    if not isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+        return False
+    return not any(hint in str(exc).lower() for hint in _NO_RETRY_HINTS)
+
+
+def _too_many_redirects(limit: int, chain: list[str]) -> str:
+    """Say whether the redirects went round in a loop, and where they led, so the feed can be fixed."""
+    looped = len(set(chain)) < len(chain)
+    where = f"a redirect loop through {chain[-1]}" if looped else f"still redirecting at {chain[-1]}"
+    return f"too many redirects (>{limit}): {where}; open the address in a browser and update feeds.toml"
+
+
+def _with_attempts(result: FetchResult, attempts: int) -> FetchResult:
+    if result.error is None or attempts == 1:
+        return result
+    return replace(result, error=f"{result.error} (after {attempts} attempts)")
+
+
+def _failed(url: str, error: str, final_url: str | None = None) -> FetchResult:
+    return FetchResult(
+        url=url, final_url=final_url or url, status=None, content=b"", content_type=None, error=error
+    )

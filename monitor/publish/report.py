@@ -1,0 +1,286 @@
+"""report: one self-contained HTML file with the charts of the launches, the registry and term trends.
+
+Nothing in the file needs the network: styles are inline and the charts are PNG images embedded as
+data: URIs (`write_report` can also write them as files). Every text from the store is escaped.
+
+What is counted: the registry is the confirmed centers. Items nobody has reviewed yet ('new') are
+also charted by default, stacked in a lighter colour on top of the confirmed ones, and listed in a
+table of their own ("awaiting review"), so that a fresh database already shows its launches;
+`include_new=False` keeps charts and tables to confirmed centers (for publishing). Rejected items
+never appear. The charts count centers (type 'launch'); overseas branches of existing centers are
+listed in the tables only. Dates with a year only, or none, are left out of the chart by month
+(its caption says how many).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import tempfile
+from base64 import b64encode
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from monitor.errors import MonitorError, NotFoundError
+from monitor.publish.charts import Bar, Chart, Series, bar_chart, column_chart, find_cjk_font, line_chart
+from monitor.publish.trends import center_terms, term_trend, totals, week_range
+from monitor.store.database import Store
+from monitor.store.queue import QueueItem, list_items, mentions
+
+log = logging.getLogger(__name__)
+
+AUTO = "auto"
+LEVELS = ("province", "city", "county", "district", "other")
+TOP_PARTNERS = 15
+MAX_TREND_TERMS = 6
+TITLE = "International communication centers (国际传播中心)"
+
+
+@dataclass(frozen=True)
+class Report:
+    html: str
+    charts: list[Chart]
+    confirmed: int
+    unreviewed: int
+    font: str | None = None
+
+
+@dataclass(frozen=True)
+class Trend:
+    term: str
+    weekly: dict[str, int]
+    hits: int
+    provinces: list[tuple[str, int]]
+
+
+# -- counting -------------------------------------------------------------------------------------
+
+
+def _bars(confirmed: Counter[str], unreviewed: Counter[str], order: Iterable[str]) -> list[Bar]:
+    return [Bar(key, confirmed[key], unreviewed[key]) for key in order]
+
+
+def _by_count(confirmed: Counter[str], unreviewed: Counter[str]) -> list[str]:
+    total = confirmed + unreviewed
+    return sorted(total, key=lambda key: (-total[key], key))
+
+
+def _counters(items: Iterable[QueueItem],
+              key: Callable[[QueueItem], Iterable[str]]) -> tuple[Counter[str], Counter[str]]:
+    confirmed: Counter[str] = Counter()
+    unreviewed: Counter[str] = Counter()
+    for item in items:
+        if item.type == "launch":
+            (confirmed if item.status == "confirmed" else unreviewed).update(key(item))
+    return confirmed, unreviewed
+
+
+def by_month(items: Sequence[QueueItem]) -> tuple[list[Bar], int]:
+    """Bars for every month from the first launch to the last; also the launches without a month."""
+    confirmed, unreviewed = _counters(items, lambda i: [i.date[:7]] if i.date and len(i.date) >= 7 else [])
+    months = sorted(set(confirmed) | set(unreviewed))
+    undated = sum(1 for i in items if i.type == "launch" and not (i.date and len(i.date) >= 7))
+    return _bars(confirmed, unreviewed, _month_range(months)), undated
+
+
+def _month_range(months: Sequence[str]) -> list[str]:
+    if not months:
+        return []
+    year, month = (int(part) for part in months[0].split("-"))
+    result = []
+    while f"{year:04d}-{month:02d}" <= months[-1]:
+        result.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
+
+
+def by_province(items: Sequence[QueueItem]) -> list[Bar]:
+    confirmed, unreviewed = _counters(items, lambda i: [i.province or "(no province)"])
+    return _bars(confirmed, unreviewed, _by_count(confirmed, unreviewed))
+
+
+def by_level(items: Sequence[QueueItem]) -> list[Bar]:
+    confirmed, unreviewed = _counters(items, lambda i: [i.level or "(unknown)"])
+    extra = sorted(set(confirmed + unreviewed) - set(LEVELS))
+    return _bars(confirmed, unreviewed, [*LEVELS, *extra])
+
+
+def top_partners(items: Sequence[QueueItem], limit: int = TOP_PARTNERS) -> list[Bar]:
+    confirmed, unreviewed = _counters(items, lambda i: list(dict.fromkeys(p for p in i.partners if p.strip())))
+    return _bars(confirmed, unreviewed, _by_count(confirmed, unreviewed)[:limit])
+
+
+def trends(store: Store, terms: Sequence[str] | None) -> tuple[list[Trend], list[str]]:
+    """Weekly articles of each term (default: the lexicon's center terms with hits); also terms without hits."""
+    chosen = list(terms) if terms else center_terms(store)[:MAX_TREND_TERMS]
+    found: list[Trend] = []
+    missing: list[str] = []
+    for term in chosen:
+        try:
+            weekly = term_trend(store, term)
+            provinces = totals(term_trend(store, term, by="province")).most_common(5)
+        except NotFoundError:
+            missing.append(term)
+            continue
+        found.append(Trend(term, {r.week: r.articles for r in weekly}, sum(r.hits for r in weekly), provinces))
+    return found, missing
+
+
+# -- charts ---------------------------------------------------------------------------------------
+
+
+def draw_charts(items: Sequence[QueueItem], found: Sequence[Trend], font: str | None) -> list[Chart]:
+    months, undated = by_month(items)
+    month_note = f"{undated} launches with a year only or no date are not in this chart." if undated else ""
+    charts = [
+        column_chart("launches-by-month", "Launches per month", months, font, note=month_note),
+        bar_chart("launches-by-province", "Launches by province", by_province(items), font),
+        bar_chart("launches-by-level", "Launches by level of the place", by_level(items), font),
+        bar_chart("top-partners", f"Top {TOP_PARTNERS} partners", top_partners(items), font,
+                  note="Organisations named in cooperation with a center (one count per center)."),
+    ]
+    if found:
+        weeks = week_range(week for trend in found for week in trend.weekly)
+        series = [Series(t.term, tuple(t.weekly.get(week, 0) for week in weeks)) for t in found]
+        charts.append(line_chart("center-terms-by-week", "Articles with center terms per ISO week", weeks,
+                                 series, font, note="Articles with at least one hit of the term, by week "
+                                 "of publication."))
+    return charts
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:72em;
+padding:0 1em;color:#222}h1{font-size:1.5em}h2{margin-top:2em;border-bottom:1px solid #ccc}
+.meta{color:#555}figure{margin:1.5em 0}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9em}
+table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .5em;
+text-align:left;vertical-align:top}th{background:#f3f3f3}.warning{background:#fff3cd;padding:.5em 1em}
+"""
+
+
+def _e(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _figure(chart: Chart) -> str:
+    data = b64encode(chart.png).decode("ascii")
+    note = f" {_e(chart.note)}" if chart.note else ""
+    return (f'<figure id="{_e(chart.name)}"><img src="data:image/png;base64,{data}" alt="{_e(chart.alt)}">'
+            f"<figcaption>{_e(chart.title)}.{note}</figcaption></figure>")
+
+
+def _sources(store: Store, item: QueueItem) -> str:
+    links = []
+    for mention in mentions(store, item.id):
+        name = _e(mention.outlet or mention.url)
+        safe = mention.url.startswith(("http://", "https://"))
+        links.append(f'<a href="{_e(mention.url)}" rel="noopener noreferrer">{name}</a>' if safe else name)
+    return "<br>".join(links)
+
+
+_COLUMNS = ("center", "type", "place", "province", "level", "date", "partners", "sources", "first seen")
+
+
+def _table(store: Store, items: Sequence[QueueItem], row_class: str, empty: str) -> str:
+    if not items:
+        return f"<p>{_e(empty)}</p>"
+    head = "".join(f"<th>{_e(col)}</th>" for col in _COLUMNS)
+    rows = []
+    for item in sorted(items, key=lambda i: (i.date or "", i.center), reverse=True):
+        cells = (_e(item.center), _e(item.type), _e(item.place), _e(item.province), _e(item.level),
+                 _e(item.date), _e("; ".join(item.partners)), _sources(store, item), _e(item.first_seen[:10]))
+        rows.append(f'<tr class="{row_class}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _trend_table(found: Sequence[Trend], missing: Sequence[str]) -> str:
+    head = "<tr><th>term</th><th>articles</th><th>hits</th><th>busiest week</th><th>top provinces</th></tr>"
+    rows = []
+    for trend in found:
+        busiest = max(trend.weekly.items(), key=lambda entry: (entry[1], entry[0]))
+        provinces = ", ".join(f"{name or '(no province)'} {count}" for name, count in trend.provinces)
+        rows.append(f"<tr><td>{_e(trend.term)}</td><td>{sum(trend.weekly.values())}</td><td>{trend.hits}</td>"
+                    f"<td>{_e(busiest[0])} ({busiest[1]})</td><td>{_e(provinces)}</td></tr>")
+    table = f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>" if rows else ""
+    absent = f"<p>No stored hits for: {_e(', '.join(missing))}.</p>" if missing else ""
+    return table + absent
+
+
+def _page(parts: Sequence[str], title: str) -> str:
+    return ('<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def _summary(store: Store, confirmed: int, unreviewed: int, include_new: bool, font: str | None) -> str:
+    rejected = store.count("items", "WHERE status = 'rejected'")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    shown = ("Items awaiting review are charted in a lighter colour and listed separately."
+             if include_new else f"{unreviewed} items awaiting review are left out (confirmed only).")
+    text = (f"Generated {stamp} from {Path(store.path).name}: {confirmed} confirmed centers, {unreviewed} "
+            f"awaiting review, {rejected} rejected (not shown). {shown} The charts count centers; overseas "
+            "branches of existing centers are in the tables only.")
+    warning = ("" if font else '<p class="warning">The charts were drawn without a font for Chinese: their '
+               "Chinese labels show as boxes. Install one (Debian: fonts-noto-cjk) and run the report again.</p>")
+    return f'<p class="meta">{_e(text)}</p>{warning}'
+
+
+def build_report(store: Store, *, include_new: bool = True, terms: Sequence[str] | None = None,
+                 font: str | None = AUTO, title: str = TITLE) -> Report:
+    """The report of a database. `font`: a CJK font family, None for none, AUTO to look for one."""
+    family = find_cjk_font() if font == AUTO else font
+    confirmed = list_items(store, "confirmed")
+    unreviewed = list_items(store, "new")
+    charted = confirmed + unreviewed if include_new else confirmed
+    found, missing = trends(store, terms)
+    charts = draw_charts(charted, found, family)
+    parts = [f"<h1>{_e(title)}</h1>", _summary(store, len(confirmed), len(unreviewed), include_new, family),
+             "<h2>Launches</h2>", *(_figure(c) for c in charts[:4]),
+             "<h2>Registry (confirmed centers)</h2>",
+             _table(store, confirmed, "confirmed", "No center has been confirmed yet (monitor queue confirm).")]
+    if include_new:
+        parts += ["<h2>Awaiting review</h2>",
+                  _table(store, unreviewed, "new", "Nothing is waiting for review.")]
+    parts += ["<h2>Trends of center terms</h2>", *(_figure(c) for c in charts[4:]), _trend_table(found, missing)]
+    return Report(_page(parts, title), charts, len(confirmed), len(unreviewed), family)
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def write_report(report: Report, out: Path | None = None, png_dir: Path | None = None) -> list[Path]:
+    """Write the HTML file (atomically) and/or every chart as DIR/<name>.png; returns the paths written."""
+    written: list[Path] = []
+    if out is not None:
+        _write_atomic(out, report.html.encode("utf-8"))
+        written.append(out)
+    if png_dir is not None:
+        try:
+            png_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise MonitorError(f"--png {png_dir}: cannot create the folder ({exc}); choose another") from exc
+        for chart in report.charts:
+            _write_atomic(png_dir / f"{chart.name}.png", chart.png)
+            written.append(png_dir / f"{chart.name}.png")
+    return written
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    if not path.parent.is_dir():
+        raise MonitorError(f"{path}: folder {path.parent} does not exist; create it or choose another path")
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(temporary, path)
+    except OSError as exc:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise MonitorError(f"{path}: cannot write ({exc}); check the path and its permissions") from exc

@@ -1,0 +1,547 @@
+"""backfill: back issues into the store — WARC files, folders of saved pages, files of URLs.
+
+    monitor backfill crawl.warc.gz saved/ urls.txt --workers 2
+
+Pages go through the stages of `monitor run` (decode and extract: pipeline.extract_page; normalize,
+match, events: pipeline.Analyzer) into the same store (Store.save_article), so a launch found in a
+2019 WARC becomes a queue item like one found this morning. The work is split by role: the parent
+reads the sources, skips the pages already stored and does every write; the workers — a local
+process pool, or the workers of a Dask cluster — do the CPU-bound part, a batch of pages per task.
+Each article is written in its own transaction, keyed by canonical URL and content hash, so a
+backfill that is killed and started again skips what it stored and stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import importlib
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote, urlsplit
+
+from monitor.errors import ConfigError, NotFoundError
+from monitor.events.keys import center_key
+from monitor.fetch.client import Fetcher
+from monitor.match.lexicon import Lexicon
+from monitor.models import Article, Config, Event, FeedEntry, FetchSettings, Hit, Outlet
+from monitor.run.daily import NO_ARTICLE, Analyzer, extract_page
+from monitor.store.database import Store
+
+log = logging.getLogger(__name__)
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+BATCH = 8  # pages per task: enough to make the cost of shipping a task small
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+# -- what flows: pages in, outcomes back ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page read from a source; `error` says why there are no bytes (a URL that failed)."""
+
+    url: str
+    raw: bytes
+    content_type: str | None
+    source: str
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker gets for one page."""
+
+    url: str
+    raw: bytes
+    content_type: str | None
+    province: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker sends back for one page (the raw bytes stay with the parent)."""
+
+    url: str
+    article: Article | None
+    encoding: str | None
+    hits: tuple[Hit, ...]
+    events: tuple[Event, ...]
+    extract_seconds: float
+    analyze_seconds: float
+
+
+@dataclass
+class BackfillSummary:
+    pages: int = 0
+    skipped: int = 0
+    stored: int = 0
+    failed: int = 0
+    matched: int = 0
+    events: int = 0
+    new_items: int = 0
+    seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("read", "extract", "analyze",
+                                                                             "store"), 0.0))
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    max_failures_kept: int = 100
+
+    def fail(self, url: str, reason: str) -> None:
+        self.failed += 1
+        if len(self.failures) < self.max_failures_kept:
+            self.failures.append((url, reason))
+
+
+# -- the worker side ------------------------------------------------------------------------------
+
+_ANALYZERS: dict[str, Analyzer] = {}
+
+
+def worker_analyzer(lexicon: Lexicon) -> Analyzer:
+    """The analyzer of `lexicon`, built once per worker process (or thread) and lexicon version."""
+    analyzer = _ANALYZERS.get(lexicon.version)
+    if analyzer is None:
+        analyzer = _ANALYZERS[lexicon.version] = Analyzer(lexicon=lexicon)
+    return analyzer
+
+
+_WARM_TEXT = ("本报讯（记者 王明）3月5日上午，洛阳国际传播中心在洛阳市揭牌成立。中心由洛阳日报社与洛阳师范学院"
+              "共同建设，洛阳市委宣传部部长出席仪式。")
+
+
+def warm_worker(lexicon: Lexicon) -> None:
+    """Load the lexicon, jieba and the spaCy pipeline before the first page (process pool initializer):
+    one launch report through every stage."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    worker_analyzer(lexicon).analyze(Article("http://warm.invalid/", None, _WARM_TEXT, dt.date(2025, 3, 5)))
+
+
+def process(jobs: Sequence[Job], lexicon: Lexicon) -> list[Outcome]:
+    """Decode, extract, normalize, match and detect events for a batch of pages (runs on a worker)."""
+    analyzer = worker_analyzer(lexicon)
+    return [_process_one(job, analyzer) for job in jobs]
+
+
+def _process_one(job: Job, analyzer: Analyzer) -> Outcome:
+    started = time.perf_counter()
+    article, encoding = extract_page(job.raw, job.content_type, job.url, FeedEntry(job.url))
+    extracted = time.perf_counter()
+    if article is None:
+        return Outcome(job.url, None, encoding, (), (), extracted - started, 0.0)
+    analysis = analyzer.analyze(article, job.province)
+    return Outcome(job.url, article, encoding, tuple(analysis.hits), tuple(analysis.events),
+                   extracted - started, time.perf_counter() - extracted)
+
+
+# -- executors: in process, a local process pool, a Dask cluster ----------------------------------
+
+
+class Executor(Protocol):
+    """Runs `process` on batches; results come back as they finish (any order)."""
+
+    def results(self, batches: Iterator[list[Job]]) -> Iterator[tuple[list[Job], list[Outcome]]]: ...
+
+    def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Everything in this process, one batch after another (--workers 0)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def results(self, batches: Iterator[list[Job]]) -> Iterator[tuple[list[Job], list[Outcome]]]:
+        for batch in batches:
+            yield batch, process(batch, self.lexicon)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class PoolExecutor:
+    """A local pool of `workers` processes (spawned: safe beside the parent's threads)."""
+
+    def __init__(self, lexicon: Lexicon, workers: int) -> None:
+        self.lexicon = lexicon
+        self.workers = workers
+        self.pool = cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=warm_worker, initargs=(lexicon,))
+
+    def ready(self) -> None:
+        """Wait until every worker is up and warm (for timings that leave start-up out)."""
+        cf.wait([self.pool.submit(time.sleep, 0.5) for _ in range(self.workers)])
+
+    def results(self, batches: Iterator[list[Job]]) -> Iterator[tuple[list[Job], list[Outcome]]]:
+        return bounded_results(batches, lambda b: self.pool.submit(process, b, self.lexicon),
+                        lambda pending: cf.wait(pending, return_when=cf.FIRST_COMPLETED)[0],
+                        window=2 * self.workers)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """The workers of a Dask distributed cluster (`--scheduler tcp://host:8786`). The lexicon is sent
+    to every worker once; pages travel with their tasks."""
+
+    def __init__(self, lexicon: Lexicon, scheduler: str | Any) -> None:
+        self.distributed: Any = importlib.import_module("distributed")  # imported only when asked for
+        self.client: Any = self.distributed.Client(scheduler, set_as_default=False)
+        self.lexicon = self.client.scatter(lexicon, broadcast=True)
+        self.window = 2 * max(1, sum(self.client.nthreads().values()))
+
+    def results(self, batches: Iterator[list[Job]]) -> Iterator[tuple[list[Job], list[Outcome]]]:
+        finished = self.distributed.as_completed(loop=self.client.loop)
+
+        def submit(batch: list[Job]) -> Any:
+            future = self.client.submit(process, batch, self.lexicon, pure=False)
+            finished.add(future)
+            return future
+
+        return bounded_results(batches, submit, lambda pending: {next(finished)}, window=self.window)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def bounded_results(batches: Iterator[list[Job]], submit: Callable[[list[Job]], Any],
+                    wait_some: Callable[[set[Any]], set[Any]], window: int) -> Iterator[tuple[list[Job], Any]]:
+    """Each batch submitted (a future back), at most `window` in flight; (batch, the future's result) as
+    soon as it is there, in any order. Memory stays bounded however long `batches` is."""
+    in_flight: dict[Any, list[Job]] = {}
+    for batch in batches:
+        in_flight[submit(batch)] = batch
+        while len(in_flight) >= window:
+            yield from _collect(in_flight, wait_some)
+    while in_flight:
+        yield from _collect(in_flight, wait_some)
+
+
+def _collect(in_flight: dict[Any, list[Job]],
+             wait_some: Callable[[set[Any]], set[Any]]) -> Iterator[tuple[list[Job], Any]]:
+    for future in wait_some(set(in_flight)):
+        yield in_flight.pop(future), future.result()
+
+
+def make_executor(lexicon: Lexicon, workers: int, scheduler: str | None = None) -> Executor:
+    """Dask when a scheduler is given, else a local pool of `workers` processes (0: in this process)."""
+    if scheduler:
+        return DaskExecutor(lexicon, scheduler)
+    if workers <= 0:
+        return SerialExecutor(lexicon)
+    return PoolExecutor(lexicon, workers)
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+# -- the sources ----------------------------------------------------------------------------------
+
+
+def source_kind(source: str | Path) -> str:
+    """"folder", "warc", "page" (one saved HTML file) or "urls" (a text file, one URL a line)."""
+    path = Path(source)
+    if path.is_dir():
+        return "folder"
+    if not path.is_file():
+        raise NotFoundError(f"{path}: no such file or folder; give WARC files, folders of saved pages or "
+                            "files of URLs")
+    name = path.name.lower()
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    return "page" if path.suffix.lower() in HTML_SUFFIXES else "urls"
+
+
+def warc_pages(path: Path) -> Iterator[Page]:
+    """The HTML pages of a WARC (or ARC) file, plain or gzipped: 200 responses and resource records."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = 0
+    try:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream, arc2warc=True):
+                records += _is_record(record)
+                page = _warc_page(record, str(path))
+                if page is not None:
+                    yield page
+    except Exception as exc:  # a broken or foreign file: what was read stays, the next source goes on
+        log.warning("%s: cannot read further as WARC: %s", path, exc)
+        yield Page(str(path), b"", None, str(path), f"not a readable WARC file past record {records}: {exc}")
+        return
+    if records == 0 and path.stat().st_size > 0:
+        yield Page(str(path), b"", None, str(path), "no WARC records found: is it a WARC file?")
+
+
+def _is_record(record: Any) -> bool:
+    """A real record: warcinfo, or one about a URL (warcio reads any text as an ARC record)."""
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    return record.rec_type == "warcinfo" or "://" in url
+
+
+def _warc_page(record: Any, source: str) -> Page | None:
+    if record.rec_type not in ("response", "resource"):
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    headers = record.http_headers if record.rec_type == "response" else record.rec_headers
+    if headers is None or (record.rec_type == "response" and headers.get_statuscode() != "200"):
+        return None
+    content_type = headers.get_header("Content-Type")
+    if not url.startswith(("http://", "https://")) or not _is_html(content_type, url):
+        return None
+    raw = record.content_stream().read()
+    if getattr(record.raw_stream, "limit", 0) > 0:  # the file ends inside the record
+        return Page(url, b"", None, source, "truncated WARC record: the file ends inside it")
+    return Page(url, raw, content_type, source)
+
+
+def _is_html(content_type: str | None, url: str) -> bool:
+    if content_type:
+        return content_type.split(";")[0].strip().lower() in _HTML_TYPES
+    return Path(urlsplit(url).path).suffix.lower() in HTML_SUFFIXES
+
+
+def folder_pages(folder: Path, base_url: str | None = None) -> Iterator[Page]:
+    """Every saved HTML file under `folder`, in name order, one directory listing at a time. The URL is
+    `base_url` + the path inside the folder (a mirror made with wget -m, say), else the file's URI."""
+    for directory, subdirs, files in os.walk(folder):
+        subdirs.sort()
+        for name in sorted(files):
+            path = Path(directory, name)
+            if path.suffix.lower() in HTML_SUFFIXES:
+                yield _file_page(path, _file_url(path, folder, base_url), str(folder))
+
+
+def _file_page(path: Path, url: str, source: str) -> Page:
+    try:
+        return Page(url, path.read_bytes(), None, source)
+    except OSError as exc:
+        return Page(url, b"", None, source, f"cannot read {path}: {exc.strerror or exc}")
+
+
+def _file_url(path: Path, folder: Path, base_url: str | None) -> str:
+    if base_url is None:
+        return path.resolve().as_uri()
+    return base_url.rstrip("/") + "/" + quote(path.relative_to(folder).as_posix())
+
+
+def url_pages(path: Path, settings: FetchSettings, known: Callable[[list[str]], set[str]]) -> Iterator[Page]:
+    """The pages of a file of URLs (one a line; blank lines and # comments skipped), fetched politely
+    with the monitor's fetcher, several at a time; URLs already stored are not fetched again."""
+    with Fetcher(settings) as fetcher, cf.ThreadPoolExecutor(max(1, settings.workers)) as pool:
+        for chunk in _chunks(_url_lines(path), 4 * max(1, settings.workers)):
+            stored = known([url for _, url in chunk])
+            fresh = [(number, url) for number, url in chunk if url not in stored]
+            yield from pool.map(lambda item: _fetched_page(fetcher, path, *item), fresh)
+
+
+def _url_lines(path: Path) -> Iterator[tuple[int, str]]:
+    with path.open(encoding="utf-8-sig", errors="replace") as lines:
+        for number, line in enumerate(lines, 1):
+            url = line.strip()
+            if url and not url.startswith("#"):
+                yield number, url
+
+
+def _fetched_page(fetcher: Fetcher, path: Path, number: int, url: str) -> Page:
+    if not url.startswith(("http://", "https://")):
+        return Page(url, b"", None, str(path), f"{path}:{number}: not an http(s) URL")
+    result = fetcher.fetch(url)
+    if not result.ok:
+        return Page(url, b"", None, str(path), result.error or "not modified")
+    return Page(result.final_url, result.content, result.content_type, str(path))
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def read_sources(sources: Sequence[str], *, base_url: str | None = None, settings: FetchSettings | None = None,
+                 known: Callable[[list[str]], set[str]] = lambda urls: set()) -> Iterator[Page]:
+    """The pages of every source in turn (check them first with `source_kind`)."""
+    for source in sources:
+        path = Path(source)
+        kind = source_kind(path)
+        log.info("backfill: reading %s (%s)", path, kind)
+        if kind == "folder":
+            yield from folder_pages(path, base_url)
+        elif kind == "warc":
+            yield from warc_pages(path)
+        elif kind == "page":
+            yield _file_page(path, _file_url(path, path.parent, base_url), str(path))
+        else:
+            yield from url_pages(path, settings or FetchSettings(), known)
+
+
+def count_pages(sources: Sequence[str]) -> int | None:
+    """How many pages the sources hold, when that is cheap to know (folders, saved pages, URL lists);
+    None when a WARC file is among them (counting would mean reading it twice)."""
+    total = 0
+    for source in sources:
+        kind = source_kind(source)
+        if kind == "warc":
+            return None
+        if kind == "folder":
+            total += sum(Path(name).suffix.lower() in HTML_SUFFIXES for _, _, files in os.walk(source)
+                         for name in files)
+        else:
+            total += 1 if kind == "page" else sum(1 for _ in _url_lines(Path(source)))
+    return total
+
+
+# -- outlets --------------------------------------------------------------------------------------
+
+
+class Outlets:
+    """Which outlet of feeds.toml a page belongs to: the outlet whose feed, list page or homepage shares
+    the page's host and the longest folder of its path; else the one outlet of the host or of a parent
+    domain (news.example.cn → example.cn); else none (stored without an outlet)."""
+
+    def __init__(self, config: Config | None, forced: str | None = None) -> None:
+        self.by_host: dict[str, list[tuple[str, Outlet]]] = {}
+        for outlet in config.outlets if config else ():
+            for url in (*outlet.feeds, *(p.url for p in outlet.pages), outlet.homepage or ""):
+                parts = urlsplit(url)
+                if parts.hostname:
+                    folder = parts.path[: parts.path.rfind("/") + 1] or "/"
+                    self.by_host.setdefault(parts.hostname.lower(), []).append((folder, outlet))
+        for entries in self.by_host.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+        self.forced = self._named(config, forced) if forced else None
+
+    @staticmethod
+    def _named(config: Config | None, name: str) -> Outlet:
+        found = [o for o in config.outlets if o.name == name] if config else []
+        if not found:
+            where = config.path if config else "no --config given"
+            raise ConfigError(f"--outlet {name!r}: no outlet of that name ({where}); check the name in feeds.toml")
+        return found[0]
+
+    def of(self, url: str) -> Outlet | None:
+        if self.forced is not None:
+            return self.forced
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        for folder, outlet in self.by_host.get(host, ()):
+            if folder != "/" and parts.path.startswith(folder):
+                return outlet
+        while host:
+            outlets = {id(o): o for _, o in self.by_host.get(host, ())}
+            if len(outlets) == 1:
+                return next(iter(outlets.values()))
+            host = host.partition(".")[2] if host.count(".") > 1 else ""
+        return None
+
+
+# -- the parent: read, skip, dispatch, store ------------------------------------------------------
+
+
+class Backfill:
+    """One backfill into `store`; `progress` is called with the summary after every batch."""
+
+    def __init__(self, store: Store, lexicon: Lexicon, executor: Executor, outlets: Outlets | None = None,
+                 progress: Callable[[BackfillSummary], None] | None = None, batch: int = BATCH) -> None:
+        self.store = store
+        self.lexicon = lexicon
+        self.executor = executor
+        self.outlets = outlets or Outlets(None)
+        self.progress = progress or (lambda summary: None)
+        self.batch = batch
+        self.summary = BackfillSummary()
+        self._sources: dict[str, str] = {}
+
+    def run(self, pages: Iterable[Page]) -> BackfillSummary:
+        started = time.monotonic()
+        try:
+            for jobs, outcomes in self.executor.results(self._batches(iter(pages))):
+                self._store_batch(jobs, outcomes)
+                self.progress(self.summary)
+        finally:
+            self.summary.seconds = round(time.monotonic() - started, 3)
+        return self.summary
+
+    def _batches(self, pages: Iterator[Page]) -> Iterator[list[Job]]:
+        """Batches of jobs for the pages not yet stored; failed reads are recorded here."""
+        while True:
+            read_started = time.perf_counter()
+            chunk = list(islice(pages, self.batch))
+            self.summary.stages["read"] += time.perf_counter() - read_started
+            if not chunk:
+                return
+            jobs = self._jobs(chunk)
+            if jobs:
+                yield jobs
+            else:
+                self.progress(self.summary)
+
+    def _jobs(self, chunk: list[Page]) -> list[Job]:
+        self.summary.pages += len(chunk)
+        known = self.store.known_article_urls([p.url for p in chunk if p.error is None])
+        jobs = []
+        for page in chunk:
+            if page.error is not None:
+                self._fail(page.url, page.error)
+            elif page.url in known:
+                self.summary.skipped += 1
+            else:
+                self._sources[page.url] = page.source
+                outlet = self.outlets.of(page.url)
+                jobs.append(Job(page.url, page.raw, page.content_type, outlet.province if outlet else None))
+        return jobs
+
+    def _store_batch(self, jobs: list[Job], outcomes: list[Outcome]) -> None:
+        started = time.perf_counter()
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            self.summary.stages["extract"] += outcome.extract_seconds
+            self.summary.stages["analyze"] += outcome.analyze_seconds
+            self._store_one(job, outcome, self._sources.pop(job.url, ""))
+        self.summary.stages["store"] += time.perf_counter() - started
+
+    def _store_one(self, job: Job, outcome: Outcome, source: str) -> None:
+        if outcome.article is None:
+            self._fail(job.url, NO_ARTICLE)
+            return
+        outlet = self.outlets.of(job.url)
+        _, new_items = self.store.save_article(
+            outcome.article, outlet=outlet.name if outlet else None, outlet_level=outlet.level if outlet else None,
+            outlet_province=outlet.province if outlet else None, source_url=source, raw=job.raw,
+            raw_encoding=outcome.encoding, lexicon_version=self.lexicon.version, hits=list(outcome.hits),
+            events=list(outcome.events), center_key=center_key)
+        summary = self.summary
+        summary.stored += 1
+        summary.matched += int(any(h.category == "center" for h in outcome.hits))
+        summary.events += len(outcome.events)
+        summary.new_items += new_items
+
+    def _fail(self, url: str, reason: str) -> None:
+        self.summary.fail(url, reason)
+        self.store.record_failure(None, None, url, reason)
+        log.warning("backfill: %s: %s", url, reason)
+
+
+def backfill(store: Store, sources: Sequence[str], lexicon: Lexicon, *, workers: int = 0,
+             scheduler: str | None = None, config: Config | None = None, outlet: str | None = None,
+             base_url: str | None = None, progress: Callable[[BackfillSummary], None] | None = None,
+             ) -> BackfillSummary:
+    """Every page of `sources` into `store` (see the module docstring)."""
+    for source in sources:
+        source_kind(source)
+    outlets = Outlets(config, outlet)
+    settings = config.fetch if config else FetchSettings()
+    pages = read_sources(sources, base_url=base_url, settings=settings, known=store.known_article_urls)
+    executor = make_executor(lexicon, workers, scheduler)
+    try:
+        return Backfill(store, lexicon, executor, outlets, progress).run(pages)
+    finally:
+        executor.close()

@@ -1,0 +1,119 @@
+"""Work on stored articles without re-crawling: what a term would hit, and a full rescan.
+
+`term_hits` answers a lexicon maintainer's question "how many stored articles would this term
+hit?" without changing anything. `rescan` re-matches (and with `reextract`, re-extracts from the
+stored raw page) every stored article after the lexicon, the gazetteer or the rules changed; each
+hit records the lexicon version that produced it, and new launches become new queue items.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from monitor.events.keys import center_key
+from monitor.extract import extract_article
+from monitor.fetch.encoding import decode_html
+from monitor.models import Article
+from monitor.normalize import fold_width, normalize, to_simplified
+from monitor.run.daily import Analyzer, _parse_day
+from monitor.store.database import Store, StoredArticle
+
+log = logging.getLogger(__name__)
+SNIPPET = 24
+
+
+@dataclass(frozen=True)
+class TermHit:
+    article_id: int
+    url: str
+    title: str | None
+    snippet: str
+
+
+@dataclass
+class TermReport:
+    term: str
+    articles: int = 0
+    occurrences: int = 0
+    already_matching: int = 0
+    hits: list[TermHit] = field(default_factory=list)
+
+
+def term_hits(store: Store, term: str, limit: int = 20) -> TermReport:
+    """Stored articles whose normalized text holds `term` (simplified or traditional), with snippets."""
+    import opencc
+
+    wanted = to_simplified(fold_width(term.strip()))
+    traditional = str(opencc.OpenCC("s2t").convert(wanted))
+    report = TermReport(wanted)
+    matched = {row[0] for row in store.db.execute("SELECT id FROM articles WHERE matched = 1")}
+    seen: set[int] = set()
+    for form in dict.fromkeys((wanted, traditional, term.strip())):
+        for stored in store.stored_articles(only_matching=form):
+            if stored.id not in seen:
+                seen.add(stored.id)
+                _add_hits(report, stored, wanted, limit, stored.id in matched)
+    return report
+
+
+def _add_hits(report: TermReport, stored: StoredArticle, wanted: str, limit: int, matching: bool) -> None:
+    normalized = normalize(stored.text)
+    count = normalized.text.count(wanted)
+    if not count:
+        return
+    report.articles += 1
+    report.occurrences += count
+    report.already_matching += int(matching)
+    if len(report.hits) < limit:
+        at = normalized.text.index(wanted)
+        start = normalized.to_original(max(0, at - SNIPPET))
+        end = normalized.to_original(min(len(normalized.text) - 1, at + len(wanted) + SNIPPET)) + 1
+        snippet = stored.text[start:end].replace("\n", " ")
+        report.hits.append(TermHit(stored.id, stored.url, stored.title, snippet))
+
+
+@dataclass
+class RescanSummary:
+    articles: int = 0
+    reextracted: int = 0
+    matched: int = 0
+    events: int = 0
+    new_items: int = 0
+    dropped_items: int = 0
+    lexicon_version: str = ""
+
+
+def rescan(store: Store, analyzer: Analyzer, *, reextract: bool = False,
+           progress: Callable[[int], None] | None = None) -> RescanSummary:
+    """Re-match every stored article with the current lexicon, gazetteer and rules."""
+    summary = RescanSummary(lexicon_version=analyzer.lexicon_version)
+    for stored in list(store.stored_articles()):
+        article = _article(store, stored, reextract, summary)
+        analysis = analyzer.analyze(article, stored.outlet_province)
+        summary.new_items += store.replace_analysis(stored.id, analyzer.lexicon_version, analysis.hits,
+                                                    analysis.events, center_key)
+        summary.articles += 1
+        summary.matched += int(any(h.category == "center" for h in analysis.hits))
+        summary.events += len(analysis.events)
+        if progress:
+            progress(summary.articles)
+    summary.dropped_items = store.drop_orphan_items()
+    return summary
+
+
+def _article(store: Store, stored: StoredArticle, reextract: bool, summary: RescanSummary) -> Article:
+    article = Article(stored.url, stored.title, stored.text, _parse_day(stored.published))
+    if not reextract:
+        return article
+    raw = store.raw_page(stored.id)
+    if raw is None:
+        return article
+    fresh = extract_article(decode_html(raw, None).text, stored.url)
+    if fresh is None:
+        log.warning("re-extraction found no text in %s; keeping the stored text", stored.url)
+        return article
+    summary.reextracted += 1
+    store.update_text(stored.id, fresh.text, fresh.title or stored.title)
+    return Article(stored.url, fresh.title or stored.title, fresh.text, fresh.published or article.published)

@@ -1,0 +1,118 @@
+"""runlog: what a run tells as it goes — a JSON-lines file per run, and a progress bar for people.
+
+Both listen to the events of `monitor.run.daily.Runner` (a `RunObserver`: event name and fields).
+The log has one JSON object per line, `{"at": ISO time, "event": name, ...fields}`, written and flushed
+line by line so that a run that is killed leaves a readable log up to its last step. The events are
+listed in docs/operations.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+from monitor.errors import MonitorError
+from monitor.store.database import now
+
+log = logging.getLogger(__name__)
+
+RunObserver = Callable[[str, dict[str, Any]], None]
+
+
+def default_log_dir(db: str | Path) -> Path:
+    """Where run logs go unless --log-dir says otherwise: `<db name>-logs/` beside the database."""
+    path = Path(db)
+    return path.with_name(f"{path.stem}-logs")
+
+
+class RunLog:
+    """One JSON-lines file for one run, named by its start time and process id; a context manager."""
+
+    def __init__(self, directory: str | Path) -> None:
+        folder = Path(directory)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        self.path = folder / f"run-{stamp}-{os.getpid()}.jsonl"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._file: IO[str] = self.path.open("a", encoding="utf-8")
+        except OSError as exc:
+            raise MonitorError(f"{folder}: cannot write the run log there ({exc.strerror}); "
+                               f"choose another --log-dir") from exc
+        self._lock = threading.Lock()
+
+    def __call__(self, event: str, fields: dict[str, Any]) -> None:
+        line = json.dumps({"at": now(), "event": event, **fields}, ensure_ascii=False, default=str)
+        with self._lock:
+            self._file.write(line + "\n")
+            self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> RunLog:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def read_log(path: str | Path) -> list[dict[str, Any]]:
+    """The events of a run log, in order (for tests and for people inspecting a run)."""
+    lines = Path(path).read_text("utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def fan_out(*observers: RunObserver | None) -> RunObserver:
+    """One observer that tells each of `observers` (None entries are skipped)."""
+    chosen = [o for o in observers if o is not None]
+
+    def observe(event: str, fields: dict[str, Any]) -> None:
+        for observer in chosen:
+            observer(event, fields)
+
+    return observe
+
+
+class RunProgress:
+    """A rich progress bar on stderr: sources checked, then articles fetched as their number grows."""
+
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
+                                  TextColumn("{task.fields[note]}"), TimeElapsedColumn(),
+                                  console=console or Console(stderr=True), transient=True)
+        self._sources = self._progress.add_task("sources", total=None, note="")
+        self._articles = self._progress.add_task("articles", total=0, note="")
+        self._article_total = 0
+
+    def __call__(self, event: str, fields: dict[str, Any]) -> None:
+        if event == "run_started":
+            self._progress.update(self._sources, total=fields["sources"])
+        elif event in ("source_fetched", "source_failed"):
+            self._progress.advance(self._sources)
+            self._article_total += int(fields.get("new") or 0)
+            self._progress.update(self._articles, total=self._article_total, note=str(fields["outlet"]))
+        elif event in ("article_stored", "article_failed", "article_skipped"):
+            self._progress.advance(self._articles)
+
+    def counts(self) -> dict[str, tuple[float, float | None]]:
+        """{task: (done, total)}: "sources" and "articles"."""
+        return {task.description: (task.completed, task.total) for task in self._progress.tasks}
+
+    def __enter__(self) -> RunProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._progress.stop()

@@ -1,0 +1,191 @@
+"""The schema of the store: numbered migrations, applied in order (PRAGMA user_version).
+
+M0 note: gathered here from store.py, migration_v2.py, ops_migration.py, speed_migration.py and
+known_migration.py unchanged; see each function's docstring for what it adds.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import sqlite_utils
+
+from monitor.store import copies as dedupe
+
+log = logging.getLogger(__name__)
+
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE url_state (
+            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, error TEXT,
+            fetched_at TEXT NOT NULL);
+        CREATE TABLE sources (
+            url TEXT PRIMARY KEY, outlet TEXT NOT NULL, kind TEXT NOT NULL, status TEXT,
+            error TEXT, items INTEGER, final_url TEXT, permanent_redirect INTEGER DEFAULT 0,
+            last_attempt TEXT, last_success TEXT, consecutive_failures INTEGER DEFAULT 0);
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, fetched_url TEXT, outlet TEXT,
+            outlet_level TEXT, outlet_province TEXT, source_url TEXT, title TEXT, published TEXT,
+            text TEXT NOT NULL, content_hash TEXT NOT NULL, raw BLOB, raw_encoding TEXT,
+            fetched_at TEXT NOT NULL, lexicon_version TEXT, matched INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX articles_hash ON articles(content_hash);
+        CREATE TABLE hits (
+            article_id INTEGER NOT NULL REFERENCES articles(id), term TEXT NOT NULL,
+            canonical TEXT NOT NULL, category TEXT NOT NULL, start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL, lexicon_version TEXT NOT NULL,
+            PRIMARY KEY (article_id, start, term));
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY, center_key TEXT NOT NULL UNIQUE, type TEXT NOT NULL,
+            center TEXT NOT NULL, place TEXT, province TEXT, level TEXT, code TEXT, date TEXT,
+            partners TEXT NOT NULL DEFAULT '[]', confidence REAL, status TEXT NOT NULL DEFAULT 'new',
+            reviewer TEXT, note TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL REFERENCES articles(id),
+            item_id INTEGER REFERENCES items(id), type TEXT NOT NULL, center TEXT NOT NULL,
+            center_key TEXT NOT NULL, place TEXT, province TEXT, level TEXT, code TEXT, date TEXT,
+            partners TEXT NOT NULL DEFAULT '[]', confidence REAL NOT NULL, evidence TEXT NOT NULL,
+            lexicon_version TEXT, UNIQUE (article_id, center_key));
+        CREATE INDEX events_item ON events(item_id);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id),
+            reviewer TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL, before TEXT,
+            after TEXT, reason TEXT);
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY, started TEXT NOT NULL, ended TEXT, status TEXT NOT NULL,
+            counts TEXT);
+        CREATE TABLE failures (
+            id INTEGER PRIMARY KEY, run_id INTEGER, outlet TEXT, url TEXT NOT NULL,
+            reason TEXT NOT NULL, at TEXT NOT NULL);
+        """
+    )
+
+# -- v2 ------------------------------------------------------------
+# Schema v2 (analyst triage): copies of articles, merged items, richer audit rows, full-text search.
+#
+# - `items.merged_into`: an item merged into another (status "merged") points at the kept one.
+# - `decisions.other_item_id` (the second item of a merge or split) and `decisions.undoes` (the row an
+#   undo reverses).
+# - `minhashes`, `minhash_bands`, `copies`: near-duplicate signatures and which article copies which
+#   (see monitor/dedupe.py); existing articles that hit the lexicon are indexed here.
+# - `articles_fts`: an FTS5 index (trigram tokenizer) over articles' title and text, external content
+#   kept in sync by triggers, filled from the existing rows.
+_SCHEMA = """
+ALTER TABLE items ADD COLUMN merged_into INTEGER REFERENCES items(id);
+ALTER TABLE decisions ADD COLUMN other_item_id INTEGER REFERENCES items(id);
+ALTER TABLE decisions ADD COLUMN undoes INTEGER REFERENCES decisions(id);
+CREATE INDEX decisions_item ON decisions(item_id);
+CREATE INDEX decisions_other_item ON decisions(other_item_id);
+CREATE INDEX items_status ON items(status);
+CREATE TABLE minhashes (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id), signature BLOB NOT NULL);
+CREATE TABLE minhash_bands (
+    band INTEGER NOT NULL, hash INTEGER NOT NULL, article_id INTEGER NOT NULL REFERENCES articles(id),
+    PRIMARY KEY (band, hash, article_id)) WITHOUT ROWID;
+CREATE INDEX minhash_bands_article ON minhash_bands(article_id);
+CREATE TABLE copies (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id),
+    original_id INTEGER NOT NULL REFERENCES articles(id), similarity REAL, method TEXT NOT NULL,
+    source TEXT, at TEXT NOT NULL);
+CREATE INDEX copies_original ON copies(original_id);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+"""
+
+
+def m002_triage(db: sqlite_utils.Database) -> None:
+    """Add the triage tables and columns, then index the stored articles (runs in one transaction)."""
+    for statement in _statements(_SCHEMA):
+        db.execute(statement)
+    matched = [int(row[0]) for row in db.execute("SELECT id FROM articles WHERE matched = 1 ORDER BY id")]
+    for article_id in matched:
+        dedupe.record_article(db, article_id)
+    if matched:
+        log.info("indexed %d stored articles for copy detection", len(matched))
+
+
+def _statements(script: str) -> list[str]:
+    """Split the script at the statement ends that sqlite3.complete_statement accepts (triggers whole)."""
+    import sqlite3
+
+    found: list[str] = []
+    current = ""
+    for line in script.strip().splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            found.append(current.strip())
+            current = ""
+    return found
+
+# -- v3 ------------------------------------------------------------
+# Schema v3 (issue 5, daily operations): run counts in columns, digest channels and deliveries.
+#
+# Appended to `monitor.store.database.MIGRATIONS`; it imports nothing of the monitor so that store.py can import it.
+#
+# - `runs` gets one column per count (the JSON `counts` stays for older readers) and the path of the run's
+#   JSON-lines log.
+# - `digest_channels`: one row per delivery channel (print, atom:PATH, webhook:URL, smtp:HOST:PORT:TO)
+#   with the outlet health it last delivered and how its last attempt went.
+# - `digest_sent`: what each channel has delivered (an item as new, an item as confirmed). A row is
+#   written only after the delivery succeeded, so a failed delivery is retried by the next digest and
+#   a delivered item is never sent again on that channel.
+_RUN_COLUMNS = ("sources", "fetched", "not_modified", "failed", "articles_new", "matches", "new_items",
+                "sources_failed", "events")
+
+
+def m003_operations(db: sqlite_utils.Database) -> None:
+    for column in _RUN_COLUMNS:
+        db.execute(f"ALTER TABLE runs ADD COLUMN {column} INTEGER")
+    db.execute("ALTER TABLE runs ADD COLUMN log TEXT")
+    db.execute("CREATE TABLE digest_channels (channel TEXT PRIMARY KEY, health TEXT NOT NULL DEFAULT '{}', "
+               "last_attempt TEXT, last_success TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0)")
+    db.execute("CREATE TABLE digest_sent (channel TEXT NOT NULL, kind TEXT NOT NULL, item_id INTEGER NOT NULL, "
+               "center_key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (channel, kind, item_id))")
+    db.execute("CREATE INDEX runs_started ON runs(started)")
+
+# -- v4 ------------------------------------------------------------
+# Schema v4 (issue 7, speed): an index on articles.fetched_url.
+#
+# Appended to `monitor.store.database.MIGRATIONS`; it imports nothing of the monitor so that store.py can import it.
+#
+# `Store.known_article_urls` looks every candidate URL up by canonical URL (indexed: UNIQUE) and by the
+# URL it was fetched from; without this index the second lookup scanned the whole articles table, so
+# `monitor run` (once per source) and `monitor backfill` (once per batch of pages) slowed down as the
+# database grew: about 60 ms a lookup at 3,300 articles.
+def m004_speed(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE INDEX IF NOT EXISTS articles_fetched_url ON articles(fetched_url)")
+
+# -- v5 ------------------------------------------------------------
+# Schema v5 (known centers): queue items say where they come from.
+#
+# Appended to `monitor.store.database.MIGRATIONS`; it imports nothing of the monitor so that store.py can import it.
+# Frozen: it is the SQL of version 5 as released; a later change of the schema is a new migration.
+#
+# - `items.origin`: 'found' (the monitor found the center in an article; every item before v5) or
+#   'imported' (it came from an analyst's list of known centers, `monitor registry import`).
+# - `items.source`: for an imported center, where the list says its facts come from (a citation, a URL,
+#   or the name of the file it was imported from).
+_V5_SCHEMA = (
+    "ALTER TABLE items ADD COLUMN origin TEXT NOT NULL DEFAULT 'found' CHECK (origin IN ('found', 'imported'))",
+    "ALTER TABLE items ADD COLUMN source TEXT",
+)
+
+
+def m005_known_centers(db: sqlite_utils.Database) -> None:
+    for statement in _V5_SCHEMA:
+        db.execute(statement)
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    m001_initial, m002_triage, m003_operations, m004_speed, m005_known_centers)
+SCHEMA_VERSION = len(MIGRATIONS)

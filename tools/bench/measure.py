@@ -1,0 +1,319 @@
+"""The measurements of `make bench`, each a function returning plain figures.
+
+(a) extraction alone and (b) the full processing run through the same machinery: the parent reads
+the corpus folder and ships page bytes to worker processes (monitor.run.backfill), (a)'s workers run
+decode + monitor.extract.extract_article and send the texts back, (b)'s workers run decode, extract,
+normalize, match and events and the parent stores every article in a real SQLite file. Pools are
+started and warmed before the clock starts. (c) runs in this process on the texts (a) extracted:
+Analyzer.analyze (normalize, match, events) against a naive baseline that segments every text with
+jieba and looks each word up. A sampler thread follows the resident memory of this process and of
+its worker processes (psutil) during each phase.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import cProfile
+import io
+import json
+import logging
+import multiprocessing
+import pstats
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil  # type: ignore[import-untyped]
+
+from monitor.extract import extract_article
+from monitor.fetch.encoding import decode_html
+from monitor.match.lexicon import Lexicon
+from monitor.models import Article
+from monitor.run.backfill import (
+    BATCH,
+    Backfill,
+    Executor,
+    Job,
+    Outlets,
+    PoolExecutor,
+    SerialExecutor,
+    bounded_results,
+    folder_pages,
+    warm_worker,
+    worker_analyzer,
+)
+from monitor.run.daily import Analyzer
+from monitor.store.database import Store
+from tools.bench.corpus import BASE_URL, CorpusMaker
+
+log = logging.getLogger(__name__)
+MB = 1024 * 1024
+
+
+# -- memory ---------------------------------------------------------------------------------------
+
+
+class MemorySampler:
+    """Peak resident memory (MB) of this process, of its largest child and of all together."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every = every
+        self.parent = self.child = self.total = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            self._sample()
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        try:
+            parent = me.memory_info().rss / MB
+            children = [c.memory_info().rss / MB for c in me.children(recursive=True)]
+        except psutil.Error:  # a worker ended between listing and reading
+            return
+        self.parent = max(self.parent, parent)
+        self.child = max([self.child, *children])
+        self.total = max(self.total, parent + sum(children))
+
+    def figures(self) -> dict[str, float]:
+        return {"parent_mb": round(self.parent, 1), "largest_worker_mb": round(self.child, 1),
+                "all_processes_mb": round(self.total, 1)}
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process and of its live child processes so far: unlike wall
+    time, it does not count the time other programs on the machine took."""
+    me = psutil.Process()
+    total = sum(me.cpu_times()[:2])
+    for child in me.children(recursive=True):
+        try:
+            total += sum(child.cpu_times()[:2])
+        except psutil.Error:
+            continue
+    return float(total)
+
+
+# -- the corpus -----------------------------------------------------------------------------------
+
+
+def make_corpus(folder: Path, pages: int, seed: int) -> dict[str, Any]:
+    """Write the corpus (streamed: one page at a time); counts, sizes and the time it took."""
+    started = time.perf_counter()
+    kinds: dict[str, int] = {}
+    size = 0
+    for page in CorpusMaker(seed).write(folder, pages):
+        kinds[page.kind] = kinds.get(page.kind, 0) + 1
+        size += len(page.data)
+    return {"pages": pages, "kinds": kinds, "mean_kb": round(size / max(1, pages) / 1024, 1),
+            "total_mb": round(size / MB, 1), "seconds": round(time.perf_counter() - started, 1)}
+
+
+# -- (a) extraction alone -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Extracted:
+    url: str
+    title: str | None
+    text: str | None
+    published: str | None
+
+
+def extract_batch(jobs: Sequence[Job]) -> list[Extracted]:
+    """decode + extract_article for a batch (runs on a worker)."""
+    out = []
+    for job in jobs:
+        article = extract_article(decode_html(job.raw, job.content_type).text, job.url)
+        out.append(Extracted(job.url, article.title if article else None, article.text if article else None,
+                             article.published.isoformat() if article and article.published else None))
+    return out
+
+
+def _warm_extractor() -> None:
+    extract_article("<html><body><article><p>" + "示范文字，" * 40 + "</p></article></body></html>",
+                    "http://warm.invalid/")
+
+
+def measure_extraction(folder: Path, workers: int, texts: Path) -> dict[str, Any]:
+    """(a): every page of the corpus through decode + extract_article on `workers` processes; the texts
+    are written to `texts` (JSON lines) for (c)."""
+    context = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_extractor) as pool, \
+            texts.open("w", encoding="utf-8") as out, MemorySampler() as memory:
+        cf.wait([pool.submit(time.sleep, 0.5) for _ in range(workers)])
+        started, cpu = time.perf_counter(), cpu_seconds()
+        articles = pages = 0
+        for _, results in bounded_results(_job_batches(folder), lambda batch: pool.submit(extract_batch, batch),
+                                   lambda pending: cf.wait(pending, return_when=cf.FIRST_COMPLETED)[0],
+                                   window=2 * workers):
+            for item in results:
+                pages += 1
+                if item.text is not None:
+                    articles += 1
+                    out.write(json.dumps(item.__dict__, ensure_ascii=False) + "\n")
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    return {"workers": workers, "pages": pages, "articles": articles, "seconds": round(seconds, 2),
+            "articles_per_s": round(pages / seconds, 1), "cpu_ms_per_page": round(cpu * 1000 / pages, 2),
+            "memory": memory.figures()}
+
+
+def _job_batches(folder: Path, limit: int | None = None) -> Iterator[list[Job]]:
+    batch: list[Job] = []
+    for count, page in enumerate(folder_pages(folder, BASE_URL), 1):
+        batch.append(Job(page.url, page.raw, page.content_type, None))
+        if len(batch) == BATCH or count == limit:
+            yield batch
+            batch = []
+        if count == limit:
+            return
+    if batch:
+        yield batch
+
+
+# -- (b) the full processing ----------------------------------------------------------------------
+
+
+def measure_full(folder: Path, db: Path, lexicon: Lexicon, workers: int, limit: int | None = None) -> dict[str, Any]:
+    """(b): decode, extract, normalize, match, events on `workers` processes; every article stored by
+    this process in the SQLite file `db` (as `monitor backfill` does)."""
+    executor = PoolExecutor(lexicon, workers)
+    store = Store.open(db)
+    try:
+        executor.ready()
+        cpu = cpu_seconds()
+        with MemorySampler() as memory:
+            summary = Backfill(store, lexicon, executor, Outlets(None)).run(_limited(folder, limit))
+        cpu = cpu_seconds() - cpu
+        items = store.count("items")
+    finally:
+        executor.close()
+        store.close()
+    n = max(1, summary.pages)
+    return {"workers": workers, "pages": summary.pages, "stored": summary.stored, "failed": summary.failed,
+            "matched": summary.matched, "events": summary.events, "queue_items": items,
+            "seconds": summary.seconds, "articles_per_s": round(summary.pages / summary.seconds, 1),
+            "cpu_ms_per_page": round(cpu * 1000 / n, 2),
+            "stage_ms_per_page": {k: round(v * 1000 / n, 3) for k, v in summary.stages.items()},
+            "stage_note": "wall time: extract and analyze summed over the workers (including waits for a "
+                          "core), read and store in the parent",
+            "db_mb": round(db.stat().st_size / MB, 1), "memory": memory.figures()}
+
+
+def _limited(folder: Path, limit: int | None) -> Iterator[Any]:
+    for count, page in enumerate(folder_pages(folder, BASE_URL), 1):
+        if limit is not None and count > limit:
+            return
+        yield page
+
+
+# -- (c) after extraction: ours against a naive jieba baseline ------------------------------------
+
+
+def _articles(texts: Path) -> Iterator[Article]:
+    with texts.open(encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            published = _day(row["published"])
+            yield Article(row["url"], row["title"], row["text"], published)
+
+
+def _day(value: str | None) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(value) if value else None
+
+
+def measure_after_extraction(texts: Path, lexicon: Lexicon) -> dict[str, Any]:
+    """(c): Analyzer.analyze (normalize, match, events) on every extracted text, then the naive
+    baseline (jieba.lcut on every text, each word looked up among the lexicon's forms)."""
+    warm_worker(lexicon)  # jieba, spaCy and the gazetteer loaded before the clock starts, as in a worker
+    ours = _time_ours(worker_analyzer(lexicon), texts)
+    naive = _time_naive(lexicon, texts)
+    return {"articles": ours["articles"], "ours": ours, "naive": naive,
+            "naive_over_ours": round(naive["seconds"] / ours["seconds"], 2)}
+
+
+def _time_ours(analyzer: Analyzer, texts: Path) -> dict[str, Any]:
+    spent = {"matching": 0.0, "other": 0.0}
+    counts = {"matching": 0, "other": 0, "events": 0}
+    for article in _articles(texts):
+        started = time.perf_counter()
+        analysis = analyzer.analyze(article)
+        kind = "matching" if any(h.category == "center" for h in analysis.hits) else "other"
+        spent[kind] += time.perf_counter() - started
+        counts[kind] += 1
+        counts["events"] += len(analysis.events)
+    total = spent["matching"] + spent["other"]
+    n = counts["matching"] + counts["other"]
+    return {"articles": n, "seconds": round(total, 3), "articles_per_s": round(n / total, 1),
+            "ms_per_article": round(total * 1000 / n, 4), "matching_articles": counts["matching"],
+            "events": counts["events"],
+            "ms_per_matching_article": round(spent["matching"] * 1000 / max(1, counts["matching"]), 3),
+            "ms_per_other_article": round(spent["other"] * 1000 / max(1, counts["other"]), 4)}
+
+
+def _time_naive(lexicon: Lexicon, texts: Path) -> dict[str, Any]:
+    import jieba
+
+    forms = {form: term.category for term in lexicon.terms for form in term.forms}
+    jieba.initialize()
+    spent = 0.0
+    n = found = 0
+    for article in _articles(texts):
+        started = time.perf_counter()
+        hits = [(word, forms[word]) for word in jieba.lcut(article.text) if word in forms]
+        spent += time.perf_counter() - started
+        n += 1
+        found += any(category == "center" for _, category in hits)
+    return {"articles": n, "seconds": round(spent, 3), "articles_per_s": round(n / spent, 1),
+            "ms_per_article": round(spent * 1000 / n, 4), "matching_articles": found}
+
+
+# -- the 1 → 2 worker speedup, and a profile ------------------------------------------------------
+
+
+def measure_speedup(folder: Path, tmp: Path, lexicon: Lexicon, pages: int) -> dict[str, Any]:
+    """(b) on the first `pages` pages with 1 and then 2 worker processes, each into a fresh database."""
+    one = measure_full(folder, tmp / "speedup-1.db", lexicon, 1, pages)
+    two = measure_full(folder, tmp / "speedup-2.db", lexicon, 2, pages)
+    return {"pages": one["pages"], "one_worker_per_s": one["articles_per_s"],
+            "two_workers_per_s": two["articles_per_s"], "one_worker_cpu_ms_per_page": one["cpu_ms_per_page"],
+            "two_workers_cpu_ms_per_page": two["cpu_ms_per_page"],
+            "speedup": round(two["articles_per_s"] / one["articles_per_s"], 2)}
+
+
+def profile_serial(folder: Path, tmp: Path, lexicon: Lexicon, pages: int, top: int = 35) -> str:
+    """cProfile of the full processing of `pages` pages in this process (no pool): the text report."""
+    executor: Executor = _serial(lexicon)
+    store = Store.open(tmp / "profile.db")
+    profiler = cProfile.Profile()
+    try:
+        profiler.enable()
+        Backfill(store, lexicon, executor, Outlets(None)).run(_limited(folder, pages))
+        profiler.disable()
+    finally:
+        store.close()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def _serial(lexicon: Lexicon) -> Executor:
+    warm_worker(lexicon)
+    return SerialExecutor(lexicon)
