@@ -37,13 +37,23 @@ lint: $(TESTSTAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## make eval: accuracy on the gold set (eval.json) and on the held-out sets written blind
+## make eval: accuracy on the gold set (eval.json), on the held-out sets written blind (eval-holdout*.json)
+## and on the dev set of real pages in ../shared (eval-icc-dev.json; skipped when ../shared is absent)
+DEVSET := ../shared/realworld/icc-dev/articles.jsonl
 eval: $(TESTSTAMP)
 	$(BIN)/python -m tools.evaluation --gold tests/data/gold --out eval.json
 	$(BIN)/python -m tools.evaluation --gold tests/data/holdout --out eval-holdout.json --errors 0
 	$(BIN)/python -m tools.evaluation --gold tests/data/holdout2 --out eval-holdout2.json --errors 0
 	$(BIN)/python -m tools.evaluation --gold tests/data/holdout3 --out eval-holdout3.json --errors 0
 	$(BIN)/python -m tools.evaluation --gold tests/data/holdout4 --out eval-holdout4.json --errors 0
+	$(BIN)/python -m tools.evaluation --gold tests/data/holdout5 --out eval-holdout5.json --errors 0
+	$(BIN)/python -m tools.evaluation --gold tests/data/holdout6 --out eval-holdout6.json --errors 0
+	@if [ -f $(DEVSET) ]; then \
+		echo "$(BIN)/python -m tools.evaluation --devset $(DEVSET) --out eval-icc-dev.json"; \
+		$(BIN)/python -m tools.evaluation --devset $(DEVSET) --out eval-icc-dev.json; \
+	else \
+		echo "make eval: dev set skipped: $(DEVSET) is not beside this checkout (eval-icc-dev.json not written)"; \
+	fi
 
 ## make bench: speed and memory on a generated corpus of N pages (default 10000; e.g. make bench N=2000);
 ## prints the figures and the targets, writes bench.json and bench-profile.txt (see docs/bench.md)

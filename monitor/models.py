@@ -7,11 +7,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-OutletLevel = Literal["central", "provincial", "city", "county", "enterprise"]
-PlaceLevel = Literal["province", "city", "county", "district", "other"]
-EventType = Literal["launch", "branch"]
+# The vocabulary of the whole house, written once: each set of values is a Literal type, and the tuple
+# of its values is derived from the type (in this order: ranks, menus and numbered keys rely on it).
+OutletLevel = Literal["central", "provincial", "city", "county", "enterprise"]  # an outlet of feeds.toml
+PlaceLevel = Literal["province", "city", "county", "district", "other"]  # highest first; other: not a division
+EventType = Literal["launch", "branch"]  # a center launched, or an overseas branch of an existing one
+ItemStatus = Literal["new", "confirmed", "rejected", "merged"]  # a queue item in review
+RejectReason = Literal["not a launch", "duplicate", "wrong place", "wrong date", "existing center",
+                       "research center", "plan only", "other"]  # numbered in this order when reviewing
+# The categories of the shipped lexicon, one file each. A maintainer may add a category of their own,
+# so `Term.category` and `Hit.category` stay `str`: these are the categories the code knows.
+HitCategory = Literal["center", "trigger", "branch", "negative", "theme", "partner"]
+SourceKind = Literal["feed", "page"]  # an RSS/Atom feed, or a list page read for its links
+
+OUTLET_LEVELS: tuple[OutletLevel, ...] = get_args(OutletLevel)
+PLACE_LEVELS: tuple[PlaceLevel, ...] = get_args(PlaceLevel)
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
+ITEM_STATUSES: tuple[ItemStatus, ...] = get_args(ItemStatus)
+REJECT_REASONS: tuple[RejectReason, ...] = get_args(RejectReason)
+HIT_CATEGORIES: tuple[HitCategory, ...] = get_args(HitCategory)
+SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
 
 
 @dataclass(frozen=True)
@@ -150,7 +167,7 @@ class Hit:
 
     term: str
     canonical: str
-    category: str
+    category: str  # one of HIT_CATEGORIES, or a category a maintainer added to the lexicon
     start: int
     end: int
 

@@ -32,13 +32,20 @@ _FOLDABLE = re.compile("[" + re.escape("".join(map(chr, _FULLWIDTH))) + "]")
 
 
 @functools.cache
-def _converter() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+def _converter(config: str) -> opencc.OpenCC:
+    """The one OpenCC converter of `config` ("t2s", "s2t") in this process: building one reads its
+    dictionaries, so every stage shares these."""
+    return opencc.OpenCC(config)
 
 
 def to_simplified(text: str) -> str:
     """Traditional to simplified script (OpenCC t2s)."""
-    return str(_converter().convert(text))
+    return str(_converter("t2s").convert(text))
+
+
+def to_traditional(text: str) -> str:
+    """Simplified to traditional script (OpenCC s2t): the other spelling of a search term."""
+    return str(_converter("s2t").convert(text))
 
 
 def fold_width(text: str) -> str:
@@ -74,9 +81,8 @@ def _per_char(original: str, source: str) -> NormalizedText:
     """The copy built one character of `source` (as long as `original`) at a time, with its offset map."""
     chars: list[str] = []
     offsets: list[int] = []
-    conv = _converter()
     for index, char in enumerate(source):
-        converted = str(conv.convert(fold_width(char)))
+        converted = to_simplified(fold_width(char))
         chars.append(converted)
         offsets.extend([index] * len(converted))
     return NormalizedText(original, "".join(chars), tuple(offsets), ())

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 
@@ -173,3 +175,37 @@ def test_a_bare_month_and_the_next_sentence_date_a_headline_line() -> None:
 def test_a_month_end_is_not_a_bare_month() -> None:
     text = "力争6月底前挂牌运行。"
     assert resolve_event_date(text, text.index("挂牌"), dt.date(2025, 2, 14)) == "2025-02"
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("二〇二四年十二月三十一日，某县国际传播中心揭牌。", PUB, "2024-12-31"),
+        ("十二月三十一日，某县国际传播中心揭牌。", dt.date(2025, 1, 3), "2024-12-31"),
+        ("二〇二四年五月廿八日，某县国际传播中心揭牌。", PUB, "2024-05-28"),
+        ("五月卅日，某县国际传播中心揭牌。", dt.date(2024, 6, 5), "2024-05-30"),
+        ("新华社郑州3月31日电 卅一日上午，某县国际传播中心揭牌。", dt.date(2025, 4, 1), "2025-03-31"),
+    ],
+)
+def test_chinese_numerals_twenty_and_thirty(text: str, published: dt.date, expected: str) -> None:
+    assert resolve_event_date(text, at(text), published) == expected
+
+
+@pytest.mark.parametrize("text", ["1十年前，某县国际传播中心揭牌。", "今年十十月，某县国际传播中心揭牌。",
+                                  "〇十一月，某县国际传播中心揭牌。"])
+def test_a_malformed_numeral_is_no_date(text: str) -> None:
+    assert resolve_event_date(text, at(text), PUB) == "2025-03"
+
+
+def test_cn2an_is_imported_only_for_a_chinese_numeral() -> None:
+    """cn2an costs ~100 ms to import: an article with Arabic dates only never pays it."""
+    script = (
+        "import sys\n"
+        "from monitor.events.dates import resolve_event_date\n"
+        "resolve_event_date('2024年9月6日，某县国际传播中心揭牌。', 10, None)\n"
+        "print('cn2an' in sys.modules)\n"
+        "resolve_event_date('二〇二四年九月六日，某县国际传播中心揭牌。', 10, None)\n"
+        "print('cn2an' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from monitor.models import Article, Event
-from monitor.run.daily import Analyzer
+from monitor.run.ingest import Analyzer
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ import email
 import email.policy
 import json
 import socket
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -124,6 +125,15 @@ def test_a_webhook_client_error_is_not_retried(store: Store, local_server: Local
     result = _send(store, WebhookChannel(local_server.url("/hook"), sleep=_no_wait))
     assert result.error is not None and "HTTP 404" in result.error
     assert len(_posted(local_server)) == 1
+
+
+def test_a_webhook_is_retried_with_doubling_waits(store: Store, local_server: LocalServer) -> None:
+    add_item(store, 0)
+    local_server.route("/hook", status=503)
+    waits: list[float] = []
+    result = _send(store, WebhookChannel(local_server.url("/hook"), attempts=3, backoff=2.0, sleep=waits.append))
+    assert result.error is not None and "HTTP 503 (after 3 attempts)" in result.error
+    assert waits == [2.0, 4.0] and len(_posted(local_server)) == 3
 
 
 # -- Atom --------------------------------------------------------------------------------------------
@@ -271,6 +281,28 @@ def test_html_digest_marks_the_center_and_escapes_text(store: Store) -> None:
     page = to_html(collect(store, "print", []))
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
     assert "<mark>靖安国际传播中心</mark>" in page and "<em>揭牌成立</em>" in page
+
+
+HOSTILE = '<script>alert("x")</script>'
+ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+
+
+def test_hostile_fields_are_escaped_in_the_html_digest_and_its_atom_entries(store: Store, tmp_path: Path) -> None:
+    url = "http://127.0.0.1/news/x.html?a=1&b=\"2\""
+    event = Event(url, "launch", f"{HOSTILE}国际传播中心", Place(HOSTILE, "江西省", "county", None), "2025-06-03",
+                  (f"{HOSTILE}报社",), 0.9, f"6月3日，⟦{HOSTILE}国际传播中心⟧在{HOSTILE}⟨揭牌⟩。")
+    store.save_article(Article(url, HOSTILE, event.evidence, None), outlet=HOSTILE, outlet_level="county",
+                       outlet_province="江西省", source_url=None, raw=None, raw_encoding=None, lexicon_version="t",
+                       hits=[], events=[event], center_key=center_key)
+    page = to_html(collect(store, "print", []))
+    assert "<script" not in page and page.count(ESCAPED) == 7  # center, place, partner, title, outlet, evidence twice
+    assert f"<mark>{ESCAPED}国际传播中心</mark>在{ESCAPED}<em>揭牌</em>" in page
+    assert 'href="http://127.0.0.1/news/x.html?a=1&amp;b=&quot;2&quot;"' in page
+    path = tmp_path / "feed.xml"
+    assert _send(store, AtomChannel(path)).sent
+    [content] = ET.parse(path).getroot().iter("{http://www.w3.org/2005/Atom}content")
+    assert content.get("type") == "html" and "<script" not in (content.text or "")
+    assert f"<mark>{ESCAPED}国际传播中心</mark>" in (content.text or "")
 
 
 # -- the command -------------------------------------------------------------------------------------

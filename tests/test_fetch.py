@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from monitor.fetch.client import Fetcher, retry_after_seconds
+from monitor.fetch.client import Fetcher
 from monitor.models import FetchSettings, Validators
 from tests.support.http import LocalServer, Reply, unused_port_url
 from tests.support.http import local_server as local_server_fixture  # noqa: F401
@@ -236,16 +236,6 @@ def test_retry_after_above_the_cap_gives_up_and_says_so(local_server: LocalServe
     assert "3600s" in result.error and "max_retry_after (60s)" in result.error
     assert fake.sleeps == []
     assert len(local_server.requests_for("/feed")) == 1
-
-
-def test_retry_after_parsing() -> None:
-    now = dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=dt.UTC)
-    assert retry_after_seconds("120") == 120.0
-    assert retry_after_seconds(" 5 ") == 5.0
-    assert retry_after_seconds("Wed, 01 May 2024 12:01:30 GMT", now) == 90.0
-    assert retry_after_seconds("Wed, 01 May 2024 11:00:00 GMT", now) == 0.0
-    assert retry_after_seconds("soon") is None
-    assert retry_after_seconds("-3") is None
 
 
 # ---- conditional GET ----

@@ -5,6 +5,7 @@ import pytest
 
 from monitor.errors import LexiconError
 from monitor.match.lexicon import LexiconMatcher, load_lexicon, register_with_jieba
+from monitor.models import HIT_CATEGORIES
 from monitor.normalize import normalize
 
 
@@ -16,6 +17,11 @@ def test_project_lexicon_loads_with_every_domain_term() -> None:
         assert needed in forms, needed
     assert {"center", "trigger", "negative"} <= set(lexicon.categories())
     assert len(lexicon.version) == 12
+
+
+def test_the_shipped_lexicon_has_the_categories_the_code_knows() -> None:
+    """One file per category of models.HitCategory: a new shipped category is added to the type too."""
+    assert load_lexicon().categories() == tuple(sorted(HIT_CATEGORIES))
 
 
 def test_hits_carry_offsets_of_the_original_traditional_text() -> None:

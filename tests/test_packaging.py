@@ -28,8 +28,8 @@ from monitor.match.lexicon import CHECKOUT_LEXICON_DIR, DEFAULT_LEXICON_DIR, SHI
 
 ROOT = Path(__file__).resolve().parents[1]
 LEXICON_FILES = sorted(p.name for p in (ROOT / "lexicon").glob("*.toml"))
-PACKAGE_DATA = sorted(str(p.relative_to(ROOT)) for folder in ("templates", "static")
-                      for p in (ROOT / "monitor" / "review" / folder).iterdir())
+PACKAGE_DATA = sorted(str(p.relative_to(ROOT)) for folder in ("review/templates", "review/static", "publish/templates")
+                      for p in (ROOT / "monitor" / folder).iterdir())
 NOT_COPIED = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache",
                                     "*.db", "*.db-*", "*-logs", "tests", "samples")
 

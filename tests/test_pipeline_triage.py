@@ -10,7 +10,8 @@ import pytest
 
 from monitor.events.keys import center_key, center_name_key
 from monitor.models import Article
-from monitor.run.daily import Analyzer, run
+from monitor.run.daily import run
+from monitor.run.ingest import Analyzer
 from monitor.sources.config import load_config
 from monitor.store.database import Store
 from monitor.store.queue import decide, get_item, list_items, mentions

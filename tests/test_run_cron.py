@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from monitor.cli import cli
 from monitor.fetch.client import Fetcher
 from monitor.models import Article
-from monitor.run.daily import Analyzer, Runner
+from monitor.run.daily import Runner
+from monitor.run.ingest import Analyzer
 from monitor.run.lock import holder, lock_path, run_lock
 from monitor.run.runlog import read_log
 from monitor.sources.config import parse_config

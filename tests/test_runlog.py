@@ -1,16 +1,14 @@
-"""The run's JSON-lines log and its progress bar, fed the events a Runner emits."""
+"""The run's JSON-lines log, fed the events a Runner emits."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from monitor.errors import MonitorError
-from monitor.run.runlog import RunLog, RunProgress, default_log_dir, fan_out, read_log
+from monitor.run.runlog import RunLog, default_log_dir, fan_out, read_log
 
 
 def test_the_default_log_folder_is_beside_the_database(tmp_path: Path) -> None:
@@ -43,15 +41,3 @@ def test_fan_out_tells_every_observer_and_skips_none() -> None:
     observe = fan_out(lambda e, f: seen.append("a:" + e), None, lambda e, f: seen.append("b:" + e))
     observe("summary", {})
     assert seen == ["a:summary", "b:summary"]
-
-
-def test_the_progress_bar_counts_sources_then_the_articles_they_announce() -> None:
-    console = Console(file=io.StringIO(), force_terminal=True, width=100)
-    with RunProgress(console) as progress:
-        progress("run_started", {"sources": 3})
-        progress("source_fetched", {"outlet": "甲", "new": 2})
-        progress("source_failed", {"outlet": "乙", "reason": "HTTP 404"})
-        progress("article_stored", {"outlet": "甲"})
-        counts = progress.counts()
-    assert counts["sources"] == (2, 3)
-    assert counts["articles"] == (1, 2)

@@ -1,5 +1,8 @@
 import datetime as dt
+import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,7 @@ import pytest
 from monitor.errors import StoreError
 from monitor.events.keys import center_key
 from monitor.models import Article, Event, Hit, Place
+from monitor.store import open_store
 from monitor.store.database import SCHEMA_VERSION, Store
 
 
@@ -75,3 +79,24 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="newer than this monitor"):
         Store.open(path)
+
+
+def test_open_store_closes_the_store_even_when_the_block_fails(tmp_path: Path) -> None:
+    with open_store(tmp_path / "m.db") as store:
+        assert store.count("articles") == 0
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        store.db.execute("SELECT 1")
+    with pytest.raises(RuntimeError, match="boom"), open_store(tmp_path / "m.db") as failing:
+        raise RuntimeError("boom")
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        failing.db.execute("SELECT 1")
+
+
+def test_importing_the_store_loads_no_analysis_stage() -> None:
+    """`from monitor.store import Store, open_store` is what the light commands do: no spaCy, jieba, …"""
+    probe = ("import json, sys; import monitor.store; "
+             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('spacy', 'jieba', 'trafilatura', 'httpx') or m.startswith(('monitor.events', 'monitor.match', "
+             "'monitor.run', 'monitor.publish')))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == []

@@ -1,4 +1,4 @@
-from monitor.normalize import fold_width, normalize, sentence_at, split_sentences, to_simplified
+from monitor.normalize import fold_width, normalize, sentence_at, split_sentences, to_simplified, to_traditional
 
 
 def test_traditional_becomes_simplified_with_same_offsets() -> None:
@@ -23,6 +23,12 @@ def test_sentences_split_on_chinese_stops_and_newlines() -> None:
 
 def test_to_simplified_leaves_simplified_alone() -> None:
     assert to_simplified("国际传播中心") == "国际传播中心"
+
+
+def test_to_traditional_is_the_other_spelling_and_simplifies_back() -> None:
+    assert to_traditional("国际传播中心揭牌") == "國際傳播中心揭牌"
+    assert to_traditional("國際傳播中心") == "國際傳播中心"
+    assert to_simplified(to_traditional("靖安县融媒体中心")) == "靖安县融媒体中心"
 
 
 def test_simplify_leaves_sentences_for_later_and_with_sentences_adds_them() -> None:

@@ -16,19 +16,10 @@ import pytest
 from click.testing import CliRunner
 
 from monitor.errors import MonitorError
-from monitor.review.web import (
-    ARCHIVE_CSP,
-    CSRF_COOKIE,
-    PAGE_CSP,
-    REVIEWER_COOKIE,
-    QueueFilter,
-    check_serve,
-    create_app,
-    evidence_segments,
-    hit_segments,
-    is_loopback,
-    neighbours,
-)
+from monitor.review.web import create_app
+from monitor.review.web.filters import QueueFilter, neighbours
+from monitor.review.web.security import ARCHIVE_CSP, CSRF_COOKIE, PAGE_CSP, REVIEWER_COOKIE, check_serve, is_loopback
+from monitor.review.web.views import evidence_segments, hit_segments
 from monitor.run.daily import run
 from monitor.sources.config import load_config
 from monitor.store.database import Store
@@ -229,6 +220,13 @@ def test_security_headers_on_pages_and_archived_copies(client: TestClient, db: s
     assert archived.status_code == 200
     assert archived.headers["content-security-policy"] == ARCHIVE_CSP
     assert ARCHIVE_CSP.startswith("sandbox;") and "default-src 'none'" in ARCHIVE_CSP
+    store = opened(db)
+    with store.transaction():
+        store.db.execute("UPDATE articles SET raw = NULL WHERE id = ?", [article_id])
+    store.close()
+    missing = client.get(f"/archive/{article_id}")
+    assert missing.status_code == 200 and "<p>No stored copy of this page.</p>" in missing.text
+    assert missing.headers["content-security-policy"] == ARCHIVE_CSP
 
 
 def test_static_files_are_served(client: TestClient) -> None:
@@ -553,7 +551,9 @@ def test_with_a_token_every_request_needs_it(db: str) -> None:
     with TestClient(create_app(db, token=TOKEN), base_url="http://192.168.1.20:8000",
                     follow_redirects=False) as remote:
         remote.cookies.set(REVIEWER_COOKIE, "alice")
-        assert remote.get("/queue").status_code == 401
+        refused = remote.get("/queue")
+        assert refused.status_code == 401 and "A token is needed: open the address with ?token=" in refused.text
+        assert refused.text.startswith("<!doctype html>") and "<title>401</title>" in refused.text
         assert remote.get("/static/keys.js").status_code == 401
         assert remote.get("/queue", params={"token": "wrong"}).status_code == 401
         assert remote.get("/queue", headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -577,7 +577,8 @@ def test_token_in_the_address_once_then_a_cookie(db: str) -> None:
 def test_without_a_token_only_loopback_host_names_are_answered(db: str) -> None:
     with TestClient(create_app(db), base_url="http://rebound.example", follow_redirects=False) as rebound:
         rebound.cookies.set(REVIEWER_COOKIE, "alice")
-        assert rebound.get("/queue").status_code == 403
+        refused = rebound.get("/queue")
+        assert refused.status_code == 403 and "answers only on the loopback" in refused.text
     with TestClient(create_app(db), base_url="http://localhost:8000", follow_redirects=False) as local:
         local.cookies.set(REVIEWER_COOKIE, "alice")
         assert local.get("/queue").status_code == 200

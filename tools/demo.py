@@ -3,6 +3,10 @@
 `python -m tools.demo` (what `make demo` runs). The sample files write every absolute URL with
 the token __BASE__, replaced at serve time by http://127.0.0.1:PORT. The server answers ETag /
 If-None-Match so that a second run shows conditional GET at work.
+
+This is the one server of the sample world: the tests (tests/support/faults.py slows it down) and the
+benchmark (tools/bench/transfer.py counts its bytes) start it through `serve_samples` with their own
+handler, a subclass of `SampleHandler`.
 """
 
 from __future__ import annotations

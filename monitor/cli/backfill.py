@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -41,19 +38,15 @@ def backfill(sources: tuple[str, ...], db: str, lexicon: str | None, config: str
     """
     from monitor.match.lexicon import load_lexicon
     from monitor.run.backfill import backfill as run_backfill
-    from monitor.run.backfill import count_pages, default_workers
+    from monitor.run.backfill import default_workers
+    from monitor.run.progress import backfill_progress, progress_bar
 
     cfg = _config(config)
-    store = open_store(db)
-    interactive = not quiet and sys.stderr.isatty()
-    try:
-        with _progress_bar(count_pages(sources) if interactive else None, interactive) as progress:
-            summary = run_backfill(store, list(sources), load_lexicon(lexicon),
-                                   workers=default_workers() if workers is None else workers,
-                                   scheduler=scheduler, config=cfg, outlet=outlet, base_url=base_url,
-                                   progress=progress)
-    finally:
-        store.close()
+    with open_store(db) as store, progress_bar("backfill", quiet=quiet) as bar:
+        summary = run_backfill(store, list(sources), load_lexicon(lexicon),
+                               workers=default_workers() if workers is None else workers,
+                               scheduler=scheduler, config=cfg, outlet=outlet, base_url=base_url,
+                               progress=backfill_progress(bar, sources))
     if not quiet:
         _report(summary)
 
@@ -63,28 +56,6 @@ def _config(option: str | None) -> Any:
 
     path = config_path(option)
     return load_config(path) if option or path.exists() else None
-
-
-@contextmanager
-def _progress_bar(total: int | None, shown: bool) -> Iterator[Callable[[Any], None] | None]:
-    """A rich progress bar on stderr (pages done of the total when it is known), or nothing."""
-    if not shown:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
-               TimeElapsedColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("backfill", total=total, note="")
-
-        def update(summary: Any) -> None:
-            bar.update(task, completed=summary.pages,
-                       note=f"{summary.stored} stored, {summary.skipped} known, {summary.failed} failed, "
-                            f"{summary.events} events")
-
-        yield update
 
 
 def _report(summary: Any) -> None:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from monitor import __version__
 from monitor.errors import MonitorError
+
+if TYPE_CHECKING:
+    from monitor.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CANNOT_RUN = 2
@@ -51,10 +55,12 @@ def format_option(default: str = "table") -> Callable[[F], F]:
                         help="Output format: table for people, json/jsonl/csv for pipes.")
 
 
-def open_store(db: str) -> Any:
-    from monitor.store.database import Store
+def open_store(db: str) -> AbstractContextManager[Store]:
+    """`with open_store(db) as store:` the database of --db, closed at the end (the store is imported only
+    when a command needs it, so that `monitor --help` stays light)."""
+    from monitor.store import open_store as opened
 
-    return Store.open(db)
+    return opened(db)
 
 
 def load_config_file(config: str | None) -> Any:

@@ -64,15 +64,12 @@ def _deliver_all(db: str, cfg: Any, channels: list[Any], dry_run_format: str | N
     from monitor.publish.digest import catch_up as skip
     from monitor.publish.health import outlet_health
 
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         healths = outlet_health(store, cfg)
         if dry_run_format:
             click.echo(RENDERERS[dry_run_format](collect(store, "print", healths)), nl=False)
             return []
         return [(skip if catch_up else deliver)(store, channel, healths) for channel in channels]
-    finally:
-        store.close()
 
 
 def _channels(fmt: str, atom: str | None, webhook: str | None, smtp: str | None, mail_from: str | None,

@@ -23,7 +23,8 @@ def extract(lexicon: str | None) -> None:
 
     Example: echo '{"url":"x","title":null,"text":"…","published":"2024-10-30","html":null}' | monitor extract
     """
-    from monitor.run.daily import Analyzer, extract_lines
+    from monitor.run.contract import extract_lines
+    from monitor.run.ingest import Analyzer
 
     analyzer = Analyzer(lexicon)
 

@@ -96,7 +96,8 @@ def lexicon_test(db: str, fmt: str, limit: int, term: str) -> None:
     from monitor.publish.output import render
     from monitor.run.rescan import term_hits
 
-    report = term_hits(open_store(db), term, limit)
+    with open_store(db) as store:
+        report = term_hits(store, term, limit)
     if fmt in ("json", "jsonl"):
         click.echo(json.dumps(asdict(report), ensure_ascii=False, indent=2))
         return

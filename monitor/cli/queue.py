@@ -39,8 +39,8 @@ def queue_list(db: str, fmt: str, status: str | None) -> None:
     from monitor.publish.output import render
     from monitor.store.queue import list_items
 
-    store = open_store(db)
-    rows = [item.to_dict() for item in list_items(store, status)]
+    with open_store(db) as store:
+        rows = [item.to_dict() for item in list_items(store, status)]
     click.echo(render(rows, fmt, ["id", "status", "type", "center", "place", "province", "level", "date",
                                   "partners", "mentions", "confidence"], title="queue"))
 
@@ -58,9 +58,10 @@ def queue_show(db: str, fmt: str, item_id: int) -> None:
 
     from monitor.store.queue import get_item, history, mentions
 
-    store = open_store(db)
-    item = get_item(store, item_id)
-    found = mentions(store, item_id)
+    with open_store(db) as store:
+        item = get_item(store, item_id)
+        found = mentions(store, item_id)
+        decisions = history(store, item_id) if fmt not in ("json", "jsonl", "csv") else []
     if fmt in ("json", "jsonl"):
         click.echo(json.dumps({**item.to_dict(), "mention_list": [asdict(m) for m in found]}, ensure_ascii=False,
                               indent=2))
@@ -71,7 +72,7 @@ def queue_show(db: str, fmt: str, item_id: int) -> None:
         click.echo(render([asdict(m) for m in found], fmt, ["article_id", "outlet", "published", "url", "evidence"],
                           title="mentions"))
     else:
-        click.echo("\n".join(_record(item, found, history(store, item_id))))
+        click.echo("\n".join(_record(item, found, decisions)))
 
 
 def _record(item: QueueItem, found: list[Mention], decisions: list[dict[str, Any]]) -> list[str]:
@@ -119,7 +120,8 @@ def queue_confirm(db: str, reviewer: str, note: str | None, item_id: int) -> Non
     """
     from monitor.store.queue import decide
 
-    item = decide(open_store(db), item_id, "confirm", reviewer, note=note)
+    with open_store(db) as store:
+        item = decide(store, item_id, "confirm", reviewer, note=note)
     click.echo(f"confirmed {item.id}: {item.center}")
 
 
@@ -138,7 +140,8 @@ def queue_reject(db: str, reviewer: str, reason: str, note: str | None, item_id:
     """
     from monitor.store.queue import decide
 
-    item = decide(open_store(db), item_id, "reject", reviewer, reason=reason, note=note)
+    with open_store(db) as store:
+        item = decide(store, item_id, "reject", reviewer, reason=reason, note=note)
     click.echo(f"rejected {item.id}: {item.center} ({reason})")
 
 
@@ -154,7 +157,9 @@ def queue_history(db: str, fmt: str, item_id: int) -> None:
     from monitor.publish.output import render
     from monitor.store.queue import history
 
-    click.echo(render(history(open_store(db), item_id), fmt, ["id", "at", "reviewer", "action", "reason"]))
+    with open_store(db) as store:
+        decisions = history(store, item_id)
+    click.echo(render(decisions, fmt, ["id", "at", "reviewer", "action", "reason"]))
 
 
 @queue.command("edit")
@@ -184,7 +189,8 @@ def queue_edit(db: str, reviewer: str, center: str | None, place: str | None, pr
     changes = {key: value for key, value in given.items() if value is not None}
     if not changes:
         raise click.UsageError("give at least one field to change, e.g. --place 洛阳市")
-    item = edit(open_store(db), item_id, reviewer, changes, reason)
+    with open_store(db) as store:
+        item = edit(store, item_id, reviewer, changes, reason)
     click.echo(f"item {item.id}: {item.center} | {item.place or '—'} | {item.province or '—'} | "
                f"{item.level or '—'} | {item.date or '—'} | {'; '.join(item.partners) or '—'}")
 
@@ -202,7 +208,8 @@ def queue_merge(db: str, reviewer: str, reason: str | None, item_id: int, other_
     """
     from monitor.review.actions import merge
 
-    item = merge(open_store(db), item_id, other_id, reviewer, reason)
+    with open_store(db) as store:
+        item = merge(store, item_id, other_id, reviewer, reason)
     click.echo(f"merged item {other_id} into item {item.id}: {item.center} ({item.mentions} mentions)")
 
 
@@ -219,7 +226,8 @@ def queue_split(db: str, reviewer: str, reason: str | None, item_id: int, articl
     """
     from monitor.review.actions import split
 
-    item = split(open_store(db), item_id, article_id, reviewer, reason)
+    with open_store(db) as store:
+        item = split(store, item_id, article_id, reviewer, reason)
     click.echo(f"article {article_id} split off item {item_id} into new item {item.id}: {item.center}")
 
 
@@ -235,5 +243,6 @@ def queue_undo(db: str, reviewer: str, reason: str | None, item_id: int) -> None
     """
     from monitor.review.actions import undo
 
-    item = undo(open_store(db), item_id, reviewer, reason)
+    with open_store(db) as store:
+        item = undo(store, item_id, reviewer, reason)
     click.echo(f"undone: item {item.id} is {item.status}: {item.center}")

@@ -33,7 +33,8 @@ def registry_list(db: str, fmt: str) -> None:
     from monitor.publish.registry import registry as entries
     from monitor.publish.registry import render_registry
 
-    click.echo(render_registry(entries(open_store(db)), fmt))
+    with open_store(db) as store:
+        click.echo(render_registry(entries(store), fmt))
 
 
 @registry.command("export")
@@ -55,19 +56,19 @@ def registry_export(db: str, fmt: str, output: str | None, warc: str | None) -> 
     from monitor.publish.registry import render_registry
     from monitor.publish.warc import write_warc
 
-    store = open_store(db)
-    found = entries(store)
-    text = render_registry(found, fmt)
-    if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {len(found)} centers to {output}", err=True)
-    else:
-        click.echo(text)
-    if warc:
-        summary = write_warc(store, [s.article_id for e in found for s in e.sources], warc)
-        click.echo(f"wrote {summary.records} pages to {summary.path}"
-                   + (f" ({len(summary.skipped)} sources without a stored page)" if summary.skipped else ""),
-                   err=True)
+    with open_store(db) as store:
+        found = entries(store)
+        text = render_registry(found, fmt)
+        if output:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+            click.echo(f"wrote {len(found)} centers to {output}", err=True)
+        else:
+            click.echo(text)
+        if warc:
+            summary = write_warc(store, [s.article_id for e in found for s in e.sources], warc)
+            click.echo(f"wrote {summary.records} pages to {summary.path}"
+                       + (f" ({len(summary.skipped)} sources without a stored page)" if summary.skipped else ""),
+                       err=True)
 
 
 @registry.command("import")
@@ -90,7 +91,8 @@ def registry_import(file: str, db: str, fmt: str | None, reviewer: str) -> None:
     from monitor.review.known import RegistryImportError, describe, import_file
 
     try:
-        result = import_file(open_store(db), file, fmt, reviewer)
+        with open_store(db) as store:
+            result = import_file(store, file, fmt, reviewer)
     except RegistryImportError as exc:
         for problem in exc.problems:
             click.echo(problem, err=True)

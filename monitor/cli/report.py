@@ -31,11 +31,8 @@ def report(db: str, out: Path | None, png_dir: Path | None, confirmed_only: bool
 
     if out is None and png_dir is None:
         raise click.UsageError("give OUT.html, --png DIR, or both")
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         built = build_report(store, include_new=not confirmed_only, terms=terms or None)
-    finally:
-        store.close()
     if built.font is None:
         click.echo("warning: no font with Chinese glyphs found, chart labels in Chinese show as boxes; install "
                    "one (Debian: apt-get install fonts-noto-cjk) or set MONITOR_CJK_FONT=/path/font.otf", err=True)

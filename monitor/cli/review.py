@@ -31,12 +31,8 @@ def review(db: str, reviewer: str | None, status: str) -> None:
     from monitor.review.terminal import ReviewSession, terminal_keys
 
     name = reviewer or _ask_reviewer()
-    store = open_store(db)
-    try:
-        with terminal_keys(sys.stdin) as keys:
-            code = ReviewSession(store, name, Console(), keys, None if status == "all" else status).run()
-    finally:
-        store.close()
+    with open_store(db) as store, terminal_keys(sys.stdin) as keys:
+        code = ReviewSession(store, name, Console(), keys, None if status == "all" else status).run()
     if code:
         sys.exit(code)
 

@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -76,21 +76,17 @@ def _sigterm_exits() -> Iterator[None]:
 
 def _run_locked(cfg: Any, db: str, lexicon: str | None, quiet: bool, max_minutes: float | None,
                 log_dir: str | None) -> Any:
-    from monitor.run.daily import close_abandoned_runs
     from monitor.run.daily import run as run_pipeline
-    from monitor.run.runlog import RunLog, RunProgress, default_log_dir, fan_out
+    from monitor.run.progress import progress_bar, run_progress
+    from monitor.run.runlog import RunLog, default_log_dir, fan_out
+    from monitor.store.runs import close_abandoned_runs
 
-    store = open_store(db)
-    interactive = not quiet and sys.stderr.isatty()
-    try:
+    with open_store(db) as store:
         close_abandoned_runs(store)
-        with RunLog(log_dir or default_log_dir(db)) as runlog, \
-                (RunProgress() if interactive else nullcontext()) as progress:
-            return run_pipeline(cfg, store, lexicon_dir=lexicon, observe=fan_out(runlog, progress),
+        with RunLog(log_dir or default_log_dir(db)) as runlog, progress_bar("sources", "articles", quiet=quiet) as bar:
+            return run_pipeline(cfg, store, lexicon_dir=lexicon, observe=fan_out(runlog, run_progress(bar)),
                                 max_seconds=max_minutes * 60 if max_minutes else None,
                                 log_path=str(runlog.path.resolve()))
-    finally:
-        store.close()
 
 
 def _report(summary: Any, quiet: bool) -> None:
@@ -114,12 +110,17 @@ def _report(summary: Any, quiet: bool) -> None:
 def rescan(db: str, lexicon: str | None, reextract: bool) -> None:
     """Re-match stored articles after the lexicon, gazetteer or rules changed (no re-crawl).
 
+    A progress bar shows on a terminal.
+
     Example: monitor rescan && monitor queue list --status new
     """
-    from monitor.run.daily import Analyzer
+    from monitor.run.ingest import Analyzer
+    from monitor.run.progress import progress_bar, rescan_progress
     from monitor.run.rescan import rescan as rescan_store
 
-    summary = rescan_store(open_store(db), Analyzer(lexicon), reextract=reextract)
+    analyzer = Analyzer(lexicon)
+    with open_store(db) as store, progress_bar("rescan") as bar:
+        summary = rescan_store(store, analyzer, reextract=reextract, progress=rescan_progress(bar))
     click.echo(f"rescanned {summary.articles} articles with lexicon {summary.lexicon_version}: "
                f"{summary.matched} matching, {summary.events} events, {summary.new_items} new queue items, "
                f"{summary.dropped_items} unreviewed items without mentions dropped"

@@ -36,8 +36,11 @@ def sources_list(config: str | None, db: str, fmt: str) -> None:
     from monitor.run.check import outlet_rows
 
     cfg = load_config_file(config)
-    store = open_store(db) if Path(db).exists() else None
-    rows = outlet_rows(cfg, store)
+    if Path(db).exists():
+        with open_store(db) as store:
+            rows = outlet_rows(cfg, store)
+    else:
+        rows = outlet_rows(cfg)
     click.echo(render(rows, fmt, ["outlet", "level", "province", "kind", "url", "checked", "status", "items"]))
 
 
@@ -89,7 +92,8 @@ def sources_health(config: str | None, db: str, fmt: str, days: int, quiet_days:
 
     cfg = load_config_file(config) if config or config_path(None).exists() else None
     settings = HealthSettings(days=days, quiet_days=quiet_days, broken_after=broken_after)
-    healths = outlet_health(open_store(db), cfg, settings)
+    with open_store(db) as store:
+        healths = outlet_health(store, cfg, settings)
     if fmt == "table" or fmt == "csv":
         rows = [h.row() for h in healths]
         columns = ["outlet", "last_success", "consecutive_failures", "new per day", "flags", "problems"]

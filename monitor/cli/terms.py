@@ -32,10 +32,7 @@ def terms_trend(db: str, fmt: str, by: str | None, since: dt.datetime | None, te
     from monitor.publish.output import render
     from monitor.publish.trends import term_trend
 
-    store = open_store(db)
-    try:
+    with open_store(db) as store:
         rows = term_trend(store, term, by, since.date() if since else None)
-    finally:
-        store.close()
     columns = ["week", "week_start", *([by] if by else []), "articles", "hits"]
     click.echo(render([row.to_dict(by) for row in rows], fmt, columns, title=f"{term} per week"))

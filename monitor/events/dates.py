@@ -12,7 +12,8 @@ Forms read: 2024年9月6日, 二〇二四年九月六日, 2024-09-06, 2024/9/6, 
 (month); 2024年 (year); 9月6日 (year from the publication date: a date more than ~2 months after it is
 taken from the year before); 6日 / 六日上午 (month and year from the dateline, else from the publication
 date; a day after the reference day is in the month before); 今天/今日, 昨天/昨日, 前天 (from the
-publication date, else the dateline); 日前/近日/近期 (the publication month). Full-width digits work.
+publication date, else the dateline); 日前/近日/近期 (the publication month). Full-width digits work;
+Chinese numerals (十二月三十一日, 廿八日, 卅日, 二〇二四年) are read by cn2an.
 
 Ignored: dates inside 《》 titles; dates that open or close a span or a deadline (自2018年以来, 截至
 9月底, 9月6日前, 9月6日起, 9月6日至8日); 2024年度; the report's own dateline (5月12日电) when it sits in
@@ -33,8 +34,7 @@ Kind = Literal["full", "month", "year", "relyear", "yearsago", "monthonly", "wee
                "relative", "recent"]
 
 _WIDE = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
-_CN = "〇零一二两三四五六七八九十"
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_CN = "〇零一二两三四五六七八九十廿卅"  # 廿 twenty, 卅 thirty (廿八日, 卅一日)
 _TIME_OF_DAY = "上午|下午|晚上|晚|中午|早上|凌晨"
 
 
@@ -153,18 +153,21 @@ def find_dateline(text: str) -> tuple[int | None, int | None, int | None] | None
     day = groups["da"] or groups["db"]
     try:
         return (_number(year) if year else None, _number(month), _number(day))
-    except (KeyError, ValueError):
+    except ValueError:
         return None
 
 
 def _number(value: str) -> int:
-    """An Arabic or Chinese numeral: "28", "二十八", "十二", "二〇二四" (digit by digit)."""
+    """An Arabic or Chinese numeral: "28", "二十八", "十二", "廿八", "卅一", "二〇二四" (digit by digit).
+    Raises ValueError for anything else ("1十", "十十")."""
     if value.isascii() and value.isdigit():
         return int(value)
-    if "十" in value:
-        tens, _, units = value.partition("十")
-        return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[units] if units else 0)
-    return int("".join(str(_CN_DIGIT[c]) for c in value))
+    import cn2an  # ~100 ms to import: only when a Chinese numeral is met
+
+    try:
+        return int(cn2an.cn2an(value.replace("卅", "三十"), "normal"))  # cn2an reads 廿, not 卅
+    except (KeyError, ValueError) as error:  # cn2an raises KeyError for some malformed ones (〇十一)
+        raise ValueError(f"not a numeral: {value!r}") from error
 
 
 def _find_all(text: str) -> list[_Found]:
@@ -196,7 +199,14 @@ def _parse(match: re.Match[str]) -> _Found | None:
         for name, value in match.groupdict().items()
         if value and name.endswith(str(index)) and not name.startswith("k")
     }
-    start, end = match.span()
+    try:
+        return _found(kind, groups, *match.span())
+    except ValueError:  # a malformed numeral: 十十月, 1十年前
+        return None
+
+
+def _found(kind: Kind, groups: dict[str, str], start: int, end: int) -> _Found | None:
+    """The expression of `kind` read from its named groups (suffix removed); None if implausible."""
     if kind == "relative":
         return _Found(start, end, kind, shift=_RELATIVE_DAYS[groups["rel"]])
     if kind == "recent":
@@ -212,12 +222,9 @@ def _parse(match: re.Match[str]) -> _Found | None:
         day = _number(groups["d"]) if "d" in groups else None
         item = _Found(start, end, kind, month=month, day=day, shift=_RELATIVE_YEARS[groups["ry"]])
         return item if _plausible(item) else None
-    try:
-        numbers = [_number(groups[g]) if g in groups else None for g in ("y", "m", "d")]
-        if "e" in groups:
-            numbers[2] = _number(groups["e"])
-    except (KeyError, ValueError):
-        return None
+    numbers = [_number(groups[g]) if g in groups else None for g in ("y", "m", "d")]
+    if "e" in groups:
+        numbers[2] = _number(groups["e"])
     item = _Found(start, end, kind, year=numbers[0], month=numbers[1], day=numbers[2])
     return item if _plausible(item) else None
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from monitor.events.centers import CenterName, name_at
 from monitor.events.dates import resolve_event_date
+from monitor.events.evidence import MarkKind, mark
 from monitor.events.keys import center_name_key
 from monitor.events.partners import find_partners
 from monitor.events.places import Gazetteer, resolve_center_place
@@ -61,8 +62,6 @@ CALLED_OFF = re.compile(r"(推迟|延期|取消|暂停|改期|另行通知|原�
 RETROSPECTIVE = re.compile(r"(回眸|盘点|回顾|年终|岁末|年末|十件大事|十大新闻|一年来|这一年)")
 RETROSPECTIVE_DAYS = 7
 COUNT_TAIL = re.compile(r"[一二三四五六七八九十两\d]+(地|个|家|座|所|县|市|区|州|镇)$")
-MARK_CENTER = ("⟦", "⟧")
-MARK_TRIGGER = ("⟨", "⟩")
 
 
 @dataclass(frozen=True)
@@ -397,11 +396,11 @@ def evidence(normalized: NormalizedText, c: Candidate) -> str:
     start = normalized.to_original(c.sentence.start)
     end = normalized.to_original(c.sentence.end - 1) + 1
     center = (normalized.to_original(c.center.start), normalized.to_original(c.center.end - 1) + 1)
-    marks = [(center[0], center[1], MARK_CENTER)]
+    marks: list[tuple[int, int, MarkKind]] = [(center[0], center[1], "center")]
     if c.trigger.end <= center[0] or c.trigger.start >= center[1]:
-        marks.append((c.trigger.start, c.trigger.end, MARK_TRIGGER))
+        marks.append((c.trigger.start, c.trigger.end, "trigger"))
     out = original[start:end]
-    for s, e, (left, right) in sorted(marks, reverse=True):
+    for s, e, kind in sorted(marks, reverse=True):
         if start <= s and e <= end:
-            out = out[: s - start] + left + out[s - start:e - start] + right + out[e - start:]
+            out = out[: s - start] + mark(out[s - start:e - start], kind) + out[e - start:]
     return out.strip()

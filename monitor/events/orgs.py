@@ -29,11 +29,12 @@ from typing import Any
 
 import jieba
 import jieba.posseg
-import opencc
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+
+from monitor.normalize import to_simplified
 
 logger = logging.getLogger(__name__)
 
@@ -301,16 +302,11 @@ def pipeline() -> Language:
     return nlp
 
 
-@functools.cache
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
 def simplified(text: str) -> str:
     """A simplified-script copy of `text` with the same offsets (or `text` itself when that fails)."""
     if text.isascii():
         return text
-    converted = str(_t2s().convert(text))
+    converted = to_simplified(text)
     return converted if len(converted) == len(text) else text
 
 

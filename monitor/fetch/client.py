@@ -3,14 +3,12 @@
 `Fetcher.fetch` follows redirects itself (to count them, to flag permanent ones and to check robots.txt
 and the per-host delay at every hop), streams the body under a byte cap (counting decompressed bytes,
 so a gzip bomb stops at the cap), retries 408/429/5xx and network errors with exponential backoff or
-the server's Retry-After, and sends conditional-GET validators. Every failure comes back as a
-`FetchResult` whose `error` says what went wrong in words a person can act on.
+the server's Retry-After (fetch.retry), and sends conditional-GET validators. Every failure comes
+back as a `FetchResult` whose `error` says what went wrong in words a person can act on.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import logging
 import threading
 import time
@@ -22,6 +20,7 @@ from types import TracebackType
 
 import httpx
 
+from monitor.fetch.retry import retry, retry_after_seconds
 from monitor.fetch.robots import RobotsCache
 from monitor.models import FetchResult, FetchSettings, Validators
 
@@ -151,30 +150,25 @@ class Fetcher:
         problem = _check_url(url)
         if problem is not None:
             return _failed(url, problem)
-        attempts = self._settings.retries + 1
-        for number in range(1, attempts + 1):
-            attempt = self._follow(url, validators)
-            if not attempt.retryable or number == attempts:
-                return _with_attempts(attempt.result, number)
-            wait = self._retry_wait(attempt, number)
-            if isinstance(wait, str):
-                return replace(attempt.result, error=wait)
-            log.info("%s: %s; retrying in %gs", url, attempt.result.error, wait)
-            self._sleep(wait)
-        raise AssertionError("unreachable: the last attempt always returns")
-
-    def _retry_wait(self, attempt: _Attempt, number: int) -> float | str:
-        """Seconds to wait before the next attempt, or an error if the server asks for too long a wait."""
-        asked = retry_after_seconds(attempt.retry_after) if attempt.retry_after else None
-        if asked is None:
-            return self._settings.backoff * 2.0 ** (number - 1)
-        limit = self._settings.max_retry_after
-        if asked > limit:
-            return (
-                f"{attempt.result.error}; the server asks to retry after {asked:g}s,"
-                f" more than max_retry_after ({limit:g}s)"
+        settings = self._settings
+        tried = retry(
+            lambda: self._follow(url, validators),
+            attempts=settings.retries + 1,
+            backoff=settings.backoff,
+            retryable=lambda attempt: attempt.retryable,
+            retry_after=_asked_wait,
+            max_retry_after=settings.max_retry_after,
+            sleep=self._sleep,
+            on_retry=lambda attempt, wait: log.info("%s: %s; retrying in %gs", url, attempt.result.error, wait),
+        )
+        result = tried.result.result
+        if tried.refused_wait is not None:
+            return replace(
+                result,
+                error=f"{result.error}; the server asks to retry after {tried.refused_wait:g}s,"
+                f" more than max_retry_after ({settings.max_retry_after:g}s)",
             )
-        return asked
+        return _with_attempts(result, tried.attempts)
 
     def _follow(self, url: str, validators: Validators, *, check_robots: bool = True) -> _Attempt:
         """One attempt: GET `url`, following up to `max_redirects` redirects."""
@@ -264,20 +258,6 @@ class Fetcher:
         return bytes(body)
 
 
-def retry_after_seconds(value: str, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After value (delta-seconds or an HTTP date); None if unreadable."""
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - (now or dt.datetime.now(dt.UTC))).total_seconds())
-
-
 def _decoded_chunks(response: httpx.Response, encoding: str, limit: int) -> Iterator[bytes]:
     if encoding in ("identity", ""):
         return response.iter_raw()
@@ -328,6 +308,11 @@ def _settle(url: str, final_url: str, hop: _Hop, validators: Validators, *, perm
         permanent_redirect=permanent,
     )
     return _Attempt(result, hop.retryable or _retryable_status(hop.status), headers.get("retry-after"))
+
+
+def _asked_wait(attempt: _Attempt) -> float | None:
+    """The wait the server asked for (Retry-After), in seconds; None when it asked for none."""
+    return retry_after_seconds(attempt.retry_after) if attempt.retry_after else None
 
 
 def _status_error(status: int | None) -> str | None:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import tomlkit
 
@@ -27,7 +28,7 @@ class Problem:
 
     file: str
     line: int
-    severity: str  # "error" | "warning"
+    severity: Literal["error", "warning"]
     message: str
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 
 A lexicon file holds terms of one category:
 
-    category = "center"            # what the terms are for (center, trigger, branch, negative, ...)
+    category = "center"            # what the terms are for: center, trigger, … (models.HIT_CATEGORIES) or a new one
     [[terms]]
     term = "国际传播中心"           # the canonical form, simplified script
     variants = ["国际传播分中心"]   # other written forms that mean the same
@@ -54,7 +54,7 @@ JIEBA_FREQUENCY = 200_000
 @dataclass(frozen=True)
 class Term:
     term: str
-    category: str
+    category: str  # one of HIT_CATEGORIES, or a category a maintainer added
     variants: tuple[str, ...] = ()
     note: str | None = None
     added: dt.date | None = None

@@ -10,17 +10,14 @@ same items (and any newer ones) go out with the next digest.
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import logging
 import os
-import re
 import smtplib
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,8 +25,13 @@ from typing import Any, Protocol
 import httpx
 
 from monitor.errors import MonitorError
+from monitor.events.evidence import pieces
+from monitor.fetch.retry import retry
+from monitor.publish import pages
 from monitor.publish.health import OutletHealth, flag_changes, snapshot
+from monitor.store import digests
 from monitor.store.database import Store, now
+from monitor.store.digests import DigestItem
 
 log = logging.getLogger(__name__)
 
@@ -37,37 +39,10 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 TAG_PREFIX = "tag:icc-monitor,2025:"
 ATOM_KEEP = 200
 _LIVE = ("new", "confirmed")
-_MARKS = re.compile(r"⟦(?P<center>[^⟧]*)⟧|⟨(?P<trigger>[^⟩]*)⟩")
 
 
 class DeliveryError(MonitorError):
     """A channel could not take the digest; its items stay pending and go out with the next digest."""
-
-
-@dataclass(frozen=True)
-class DigestItem:
-    """A queue item as a digest shows it, with its best-evidenced article."""
-
-    id: int
-    center_key: str
-    status: str
-    type: str
-    center: str
-    place: str | None
-    province: str | None
-    level: str | None
-    date: str | None
-    partners: list[str]
-    confidence: float
-    mentions: int
-    first_seen: str
-    url: str | None
-    outlet: str | None
-    title: str | None
-    evidence: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -107,51 +82,15 @@ class Channel(Protocol):
 
 # -- what is new -----------------------------------------------------------------------------------
 
-_ITEM_COLUMNS = """
-i.id, i.center_key, i.status, i.type, i.center, i.place, i.province, i.level, i.date, i.partners,
-COALESCE(i.confidence, 0), (SELECT count(*) FROM events e WHERE e.item_id = i.id), i.created_at,
-a.url, a.outlet, a.title, e.evidence
-"""
-_ITEM_FROM = """
-FROM items i
-LEFT JOIN events e ON e.id = (SELECT e2.id FROM events e2 WHERE e2.item_id = i.id
-                              ORDER BY e2.confidence DESC, e2.id LIMIT 1)
-LEFT JOIN articles a ON a.id = e.article_id
-"""
-
-
-def _digest_item(row: tuple[Any, ...]) -> DigestItem:
-    values = list(row)
-    values[9] = json.loads(values[9] or "[]")
-    return DigestItem(*values)
-
-
-def _pending(store: Store, channel: str, kind: str, statuses: tuple[str, ...]) -> list[DigestItem]:
-    """Items of `statuses` not yet delivered on `channel` as `kind`; imported centers (monitor registry import)
-    are already known to the analysts, so they are never news."""
-    marks = ",".join("?" * len(statuses))
-    rows = store.db.execute(
-        f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE i.status IN ({marks}) AND i.origin != 'imported' "
-        f"AND NOT EXISTS (SELECT 1 FROM digest_sent d "
-        f"WHERE d.channel = ? AND d.kind = ? AND d.item_id = i.id AND d.center_key = i.center_key) "
-        f"ORDER BY i.id", [*statuses, channel, kind]).fetchall()
-    return [_digest_item(row) for row in rows]
-
-
-def delivered_health(store: Store, channel: str) -> dict[str, list[str]]:
-    row = store.db.execute("SELECT health FROM digest_channels WHERE channel = ?", [channel]).fetchone()
-    return dict(json.loads(row[0])) if row else {}
-
-
 def collect(store: Store, channel: str, healths: list[OutletHealth]) -> Digest:
     """What `channel` has not received: items new to it, items confirmed since, outlet flags changed since."""
-    confirmed = _pending(store, channel, "confirmed", ("confirmed",))
+    confirmed = digests.pending(store, channel, "confirmed", ("confirmed",))
     shown = {item.id for item in confirmed}
-    new_items = [i for i in _pending(store, channel, "new", _LIVE) if i.id not in shown]
+    new_items = [i for i in digests.pending(store, channel, "new", _LIVE) if i.id not in shown]
     current = snapshot(healths)
     problems = {h.outlet: list(h.problems) for h in healths}
     changes = [{**change, "problems": problems.get(change["outlet"], [])}
-               for change in flag_changes(delivered_health(store, channel), current)]
+               for change in flag_changes(digests.delivered_health(store, channel), current)]
     return Digest(channel, now(), tuple(new_items), tuple(confirmed), tuple(changes), current)
 
 
@@ -159,27 +98,10 @@ def collect(store: Store, channel: str, healths: list[OutletHealth]) -> Digest:
 
 
 def mark_delivered(store: Store, digest: Digest) -> None:
-    """Remember, in one transaction, that `digest.channel` has received everything in `digest`."""
-    stamp = now()
-    rows = [(digest.channel, "new", i.id, i.center_key, stamp) for i in (*digest.new_items, *digest.confirmed)]
-    rows += [(digest.channel, "confirmed", i.id, i.center_key, stamp) for i in digest.confirmed]
-    with store.transaction():
-        store.db.conn.executemany("INSERT OR REPLACE INTO digest_sent (channel, kind, item_id, center_key, at) "
-                                  "VALUES (?, ?, ?, ?, ?)", rows)
-        store.db.execute(
-            "INSERT INTO digest_channels (channel, health, last_attempt, last_success, last_error, failures) "
-            "VALUES (?, ?, ?, ?, NULL, 0) ON CONFLICT(channel) DO UPDATE SET health = excluded.health, "
-            "last_attempt = excluded.last_attempt, last_success = excluded.last_success, last_error = NULL, "
-            "failures = 0", [digest.channel, json.dumps(digest.health, ensure_ascii=False), stamp, stamp])
-
-
-def mark_failed(store: Store, channel: str, error: str) -> None:
-    """Remember a failed attempt (the cursor stays where it was)."""
-    with store.transaction():
-        store.db.execute(
-            "INSERT INTO digest_channels (channel, last_attempt, last_error, failures) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT(channel) DO UPDATE SET last_attempt = excluded.last_attempt, "
-            "last_error = excluded.last_error, failures = failures + 1", [channel, now(), error])
+    """Remember, in one transaction, that `digest.channel` has received everything in `digest`: every item as
+    new (a confirmed one too, so that it is not sent as new later) and the confirmed ones as confirmed."""
+    sent = [("new", i) for i in (*digest.new_items, *digest.confirmed)] + [("confirmed", i) for i in digest.confirmed]
+    digests.mark_delivered(store, digest.channel, sent, digest.health)
 
 
 @dataclass(frozen=True)
@@ -203,7 +125,7 @@ def deliver(store: Store, channel: Channel, healths: list[OutletHealth]) -> Deli
     try:
         channel.send(store, digest)
     except DeliveryError as exc:
-        mark_failed(store, channel.name, str(exc))
+        digests.mark_failed(store, channel.name, str(exc))
         log.warning("digest to %s failed: %s", channel.name, exc)
         return Delivery(channel.name, *counts, sent=False, error=str(exc))
     mark_delivered(store, digest)
@@ -273,49 +195,25 @@ def _markdown_item(item: DigestItem) -> str:
     if item.url:
         text += f"\n  [{item.title or item.url}]({item.url})" + (f" — {item.outlet}" if item.outlet else "")
     if item.evidence:
-        text += "\n  > " + _MARKS.sub(lambda m: f"**{m['center']}**" if m["center"] else m["trigger"], item.evidence)
+        text += "\n  > " + _markdown_evidence(item.evidence)
     return text
 
 
+def _markdown_evidence(evidence: str) -> str:
+    """The evidence sentence with the center in bold and the trigger as plain text."""
+    return "".join(f"**{part}**" if kind == "center" else part for kind, part in pieces(evidence))
+
+
 def item_html(item: DigestItem) -> str:
-    e = html.escape
-    parts = [f"<p><strong>{e(item.center)}</strong> (#{item.id}, {e(item.type)}) — {e(_facts(item))}</p>"]
-    if item.url:
-        outlet = f" — {e(item.outlet)}" if item.outlet else ""
-        parts.append(f'<p><a href="{e(item.url)}">{e(item.title or item.url)}</a>{outlet}</p>')
-    if item.evidence:
-        parts.append(f"<blockquote>{_evidence_html(item.evidence)}</blockquote>")
-    return "\n".join(parts)
-
-
-def _evidence_html(evidence: str) -> str:
-    """The evidence sentence with the center (⟦…⟧) in <mark> and the trigger (⟨…⟩) in <em>."""
-    out, last = [], 0
-    for match in _MARKS.finditer(evidence):
-        out.append(html.escape(evidence[last:match.start()]))
-        tag = "mark" if match["center"] is not None else "em"
-        out.append(f"<{tag}>{html.escape(match[0][1:-1])}</{tag}>")
-        last = match.end()
-    return "".join(out) + html.escape(evidence[last:])
+    """One item as HTML (templates/digest_item.html): in the HTML digest and in its Atom entry."""
+    return pages.macro("digest_item.html", "item_html", item, _facts(item)).strip()
 
 
 def to_html(digest: Digest) -> str:
-    e = html.escape
-    body = [f"<h1>{e(title_of(digest))}</h1>"]
-    for heading, items in (("New launches", digest.new_items), ("Newly confirmed centers", digest.confirmed)):
-        if items:
-            body.append(f"<h2>{heading} ({len(items)})</h2>")
-            body += [f'<div class="item">{item_html(item)}</div>' for item in items]
-    if digest.health_changes:
-        body.append("<h2>Outlet health</h2><ul>")
-        for change in digest.health_changes:
-            problems = "".join(f"<li>{e(p)}</li>" for p in change["problems"])
-            body.append(f"<li>{e(_health_line(change))}" + (f"<ul>{problems}</ul>" if problems else "") + "</li>")
-        body.append("</ul>")
-    if digest.empty:
-        body.append("<p>Nothing new since the last digest.</p>")
-    return ('<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
-            f"<title>{e(title_of(digest))}</title></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n")
+    """The digest as an HTML page (templates/digest.html)."""
+    return pages.render("digest.html", title=title_of(digest), facts=_facts, empty=digest.empty,
+                        sections=[("New launches", digest.new_items), ("Newly confirmed centers", digest.confirmed)],
+                        health_changes=[(_health_line(c), c["problems"]) for c in digest.health_changes])
 
 
 RENDERERS: dict[str, Callable[[Digest], str]] = {"markdown": to_markdown, "html": to_html}
@@ -356,15 +254,11 @@ class WebhookChannel:
 
     def send(self, store: Store, digest: Digest) -> None:
         payload = digest.to_json()
-        error = ""
-        for attempt in range(1, self.attempts + 1):
-            error, retry = self._post(payload)
-            if not error:
-                return
-            if not retry or attempt == self.attempts:
-                break
-            self._sleep(self.backoff * 2 ** (attempt - 1))
-        raise DeliveryError(f"webhook {httpx.URL(self.url).host}: {error} (after {attempt} attempts)")
+        tried = retry(lambda: self._post(payload), attempts=self.attempts, backoff=self.backoff,
+                      retryable=lambda posted: posted[1], sleep=self._sleep)
+        error = tried.result[0]
+        if error:
+            raise DeliveryError(f"webhook {httpx.URL(self.url).host}: {error} (after {tried.attempts} attempts)")
 
     def _post(self, payload: dict[str, Any]) -> tuple[str, bool]:
         """('', False) on success, else (what went wrong, whether trying again may help)."""
@@ -438,7 +332,8 @@ class AtomChannel:
         return not self.path.exists()
 
     def send(self, store: Store, digest: Digest) -> None:
-        entries = {entry_id(kind, item.id): (kind, item, at) for kind, item, at in _delivered(store, self.name)}
+        delivered = digests.delivered(store, self.name, ATOM_KEEP * 2)
+        entries = {entry_id(kind, item.id): (kind, item, at) for kind, item, at in delivered}
         fresh = [("new", i) for i in (*digest.new_items, *digest.confirmed)]
         fresh += [("confirmed", i) for i in digest.confirmed]
         for kind, item in fresh:
@@ -448,14 +343,6 @@ class AtomChannel:
             _write_atomically(self.path, atom_feed(self.title, self.name, newest, digest.generated))
         except OSError as exc:
             raise DeliveryError(f"atom {self.path}: {exc.strerror or exc}") from exc
-
-
-def _delivered(store: Store, channel: str) -> list[tuple[str, DigestItem, str]]:
-    rows = store.db.execute(
-        f"SELECT d.kind, d.at, {_ITEM_COLUMNS} {_ITEM_FROM} "
-        f"JOIN digest_sent d ON d.item_id = i.id AND d.center_key = i.center_key WHERE d.channel = ? "
-        f"ORDER BY d.at DESC LIMIT ?", [channel, ATOM_KEEP * 2]).fetchall()
-    return [(row[0], _digest_item(row[2:]), row[1]) for row in rows]
 
 
 def entry_id(kind: str, item_id: int) -> str:

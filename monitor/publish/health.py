@@ -24,7 +24,9 @@ from typing import Any
 
 from monitor.models import Config
 from monitor.sources.feeds import HTML_ERROR
+from monitor.store import counts
 from monitor.store.database import Store
+from monitor.store.runs import SourceState, source_states
 
 log = logging.getLogger(__name__)
 
@@ -66,35 +68,23 @@ class OutletHealth:
                 "flags": ", ".join(self.flags), "problems": "; ".join(self.problems)}
 
 
-@dataclass(frozen=True)
-class _Source:
-    url: str
-    outlet: str
-    error: str | None
-    final_url: str | None
-    permanent_redirect: bool
-    last_attempt: str | None
-    last_success: str | None
-    failures: int
-
-
 def outlet_health(store: Store, config: Config | None = None, settings: HealthSettings | None = None,
                   today: dt.date | None = None) -> list[OutletHealth]:
     """Every outlet's health: those of `config` (in its order) or, without one, those the store knows."""
     settings = settings or HealthSettings()
     today = today or dt.datetime.now(dt.UTC).date()
-    sources = _sources(store)
+    sources = source_states(store)
     if config is not None:  # a source dropped from feeds.toml no longer counts
         wanted = {url for o in config.outlets for url in (*o.feeds, *(p.url for p in o.pages))}
         sources = [s for s in sources if s.url in wanted]
     names = [o.name for o in config.outlets] if config else sorted({s.outlet for s in sources})
-    by_outlet: dict[str, list[_Source]] = defaultdict(list)
+    by_outlet: dict[str, list[SourceState]] = defaultdict(list)
     for source in sources:
         by_outlet[source.outlet].append(source)
     days = _per_day(store, today, settings.days)
     quiet_start = today - dt.timedelta(days=settings.quiet_days - 1)
-    recent = _counts(store, quiet_start, today + dt.timedelta(days=1))
-    history = _counts(store, quiet_start - dt.timedelta(days=settings.history_days), quiet_start)
+    recent = counts.new_articles(store, quiet_start, today + dt.timedelta(days=1))
+    history = counts.new_articles(store, quiet_start - dt.timedelta(days=settings.history_days), quiet_start)
     quiet = {name for name, count in history.items() if count >= settings.min_history and not recent.get(name)}
     return [_health(name, by_outlet.get(name, []), days.get(name, (0,) * settings.days),
                     history.get(name, 0) if name in quiet else None, quiet_start, settings) for name in names]
@@ -123,34 +113,17 @@ def sparkline(values: tuple[int, ...]) -> str:
     return "".join("·" if v == 0 else _SPARKS[max(1, round(v / top * (len(_SPARKS) - 1)))] for v in values)
 
 
-def _sources(store: Store) -> list[_Source]:
-    rows = store.db.execute(
-        "SELECT url, outlet, error, final_url, permanent_redirect, last_attempt, last_success, "
-        "COALESCE(consecutive_failures, 0) FROM sources ORDER BY outlet, url").fetchall()
-    return [_Source(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6], int(r[7])) for r in rows]
-
-
 def _per_day(store: Store, today: dt.date, days: int) -> dict[str, tuple[int, ...]]:
     first = today - dt.timedelta(days=days - 1)
-    counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
-    for outlet, day, count in store.db.execute(
-            "SELECT outlet, substr(fetched_at, 1, 10) AS day, count(*) FROM articles "
-            "WHERE fetched_at >= ? AND outlet IS NOT NULL GROUP BY outlet, day", [first.isoformat()]):
+    per_day: dict[str, list[int]] = defaultdict(lambda: [0] * days)
+    for outlet, day, count in counts.new_articles_per_day(store, first):
         index = (dt.date.fromisoformat(day) - first).days
         if 0 <= index < days:
-            counts[outlet][index] += int(count)
-    return {outlet: tuple(values) for outlet, values in counts.items()}
+            per_day[outlet][index] += count
+    return {outlet: tuple(values) for outlet, values in per_day.items()}
 
 
-def _counts(store: Store, start: dt.date, end: dt.date) -> dict[str, int]:
-    """New articles per outlet fetched on days start … end - 1."""
-    rows = store.db.execute(
-        "SELECT outlet, count(*) FROM articles WHERE fetched_at >= ? AND fetched_at < ? "
-        "AND outlet IS NOT NULL GROUP BY outlet", [start.isoformat(), end.isoformat()])
-    return {str(outlet): int(count) for outlet, count in rows}
-
-
-def _health(name: str, sources: list[_Source], per_day: tuple[int, ...], quiet_history: int | None,
+def _health(name: str, sources: list[SourceState], per_day: tuple[int, ...], quiet_history: int | None,
             quiet_start: dt.date, settings: HealthSettings) -> OutletHealth:
     """One outlet's row; `quiet_history` is its earlier article count when it has gone quiet, else None."""
     last_success = max((s.last_success for s in sources if s.last_success), default=None)
@@ -169,7 +142,7 @@ def _health(name: str, sources: list[_Source], per_day: tuple[int, ...], quiet_h
                         tuple(flag for flag in FLAGS if found[flag]), tuple(p for flag in FLAGS for p in found[flag]))
 
 
-def _is_broken(source: _Source, settings: HealthSettings) -> bool:
+def _is_broken(source: SourceState, settings: HealthSettings) -> bool:
     if not source.error or source.failures == 0:
         return False
     lasting = any(marker in source.error for marker in _LASTING_ERRORS)

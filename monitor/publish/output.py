@@ -14,6 +14,8 @@ from typing import Any
 
 import click
 
+from monitor.events.evidence import pieces, with_marks
+
 FORMATS = ("table", "json", "jsonl", "csv")
 
 
@@ -62,10 +64,9 @@ def _table(rows: Sequence[dict[str, Any]], cols: Sequence[str], title: str | Non
 # -- records: one thing, a field a line, for people ---------------------------------------------------
 
 _TOKEN = r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+"  # a wide character, a word and its spaces, spaces
-_MARKED = r"⟦[^⟧]*⟧|⟨[^⟩]*⟩"  # compiled on first use (re caches them): every command imports this module
 MARK_STYLES: dict[str, Callable[[str], str]] = {
-    "⟦": lambda text: click.style(text, fg="black", bg="yellow", bold=True),  # the center
-    "⟨": lambda text: click.style(text, fg="magenta", bold=True, underline=True),  # the trigger
+    "center": lambda text: click.style(text, fg="black", bg="yellow", bold=True),
+    "trigger": lambda text: click.style(text, fg="magenta", bold=True, underline=True),
 }
 
 
@@ -117,17 +118,16 @@ def wrap(text: str, width: int) -> list[str]:
 def marked(text: str, width: int, indent: str = "") -> list[str]:
     """Evidence wrapped to `width`, its center ⟦…⟧ and trigger ⟨…⟩ kept and styled (click.echo drops the
     styles when the output is not a terminal)."""
-    styles: list[str | None] = [None] * len(text)
-    for match in re.finditer(_MARKED, text):
-        for at in range(match.start(), match.end()):
-            styles[at] = match.group()[0]
+    found = pieces(text)
+    written = "".join(with_marks(piece) for piece in found)  # the text itself, unless a mark was left open
+    styles = [None if piece.kind == "text" else piece.kind for piece in found for _ in with_marks(piece)]
     lines: list[str] = []
-    for a, b in wrap_spans(text, width - cells(indent)):
+    for a, b in wrap_spans(written, width - cells(indent)):
         runs = [(styles[a], a)]
         runs += [(styles[at], at) for at in range(a + 1, b) if styles[at] != styles[at - 1]]
         ends = [at for _, at in runs[1:]] + [b]
         lines.append(indent + "".join(
-            MARK_STYLES[mark](text[at:stop]) if mark else text[at:stop]
+            MARK_STYLES[mark](written[at:stop]) if mark else written[at:stop]
             for (mark, at), stop in zip(runs, ends, strict=True)))
     return lines
 

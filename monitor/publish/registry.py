@@ -21,7 +21,7 @@ from monitor.events.places import Gazetteer
 from monitor.publish.locations import division_point
 from monitor.publish.output import render
 from monitor.store.database import Store
-from monitor.store.queue import QueueItem, list_items
+from monitor.store.queue import ItemSource, QueueItem, confirmation, item_sources, list_items, origin
 
 log = logging.getLogger(__name__)
 
@@ -29,16 +29,6 @@ FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "geojson")
 COLUMNS = ("id", "center", "place", "province", "level", "code", "date", "partners", "origin", "first_source",
            "sources")
 ORIGINS: tuple[str, ...] = ("confirmed", "imported")
-
-
-@dataclass(frozen=True)
-class Source:
-    article_id: int
-    outlet: str | None
-    url: str
-    title: str | None
-    published: str | None
-    copy_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,8 +44,8 @@ class RegistryEntry:
     partners: list[str]
     confirmed_by: str | None
     confirmed_at: str | None
-    first_source: Source | None
-    sources: list[Source] = field(default_factory=list)
+    first_source: ItemSource | None
+    sources: list[ItemSource] = field(default_factory=list)
     point: tuple[float, float] | None = None  # (longitude, latitude)
     origin: str = "confirmed"  # one of ORIGINS
     source: str | None = None  # for an imported center: where the list has it from
@@ -74,23 +64,14 @@ def registry(store: Store) -> list[RegistryEntry]:
 
 
 def _entry(store: Store, item: QueueItem) -> RegistryEntry:
-    sources = _sources(store, item.id)
+    sources = item_sources(store, item.id)
     first = min(sources, key=lambda s: (s.published is None, s.published or "", s.article_id), default=None)
-    confirmed = store.db.execute("SELECT reviewer, at FROM decisions WHERE item_id = ? AND action IN "
-                                 "('confirm', 'import') ORDER BY id DESC LIMIT 1", [item.id]).fetchone()
-    origin, source = store.db.execute("SELECT origin, source FROM items WHERE id = ?", [item.id]).fetchone()
+    confirmed = confirmation(store, item.id)
+    found_or_imported, source = origin(store, item.id)
     return RegistryEntry(item.id, item.type, item.center, item.place, item.province, item.level, item.code,
                          item.date, item.partners, confirmed[0] if confirmed else item.reviewer,
                          confirmed[1] if confirmed else None, first, sources, _point(item),
-                         "imported" if origin == "imported" else "confirmed", source)
-
-
-def _sources(store: Store, item_id: int) -> list[Source]:
-    rows = store.db.execute(
-        "SELECT DISTINCT a.id, a.outlet, a.url, a.title, a.published, c.original_id FROM events e "
-        "JOIN articles a ON a.id = e.article_id LEFT JOIN copies c ON c.article_id = a.id "
-        "WHERE e.item_id = ? ORDER BY a.published, a.id", [item_id]).fetchall()
-    return [Source(*row) for row in rows]
+                         "imported" if found_or_imported == "imported" else "confirmed", source)
 
 
 def _point(item: QueueItem) -> tuple[float, float] | None:

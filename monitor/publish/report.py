@@ -15,7 +15,6 @@ listed in the tables only. Dates with a year only, or none, are left out of the 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 import os
 import tempfile
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monitor.errors import MonitorError, NotFoundError
+from monitor.publish import pages
 from monitor.publish.charts import Bar, Chart, Series, bar_chart, column_chart, find_cjk_font, line_chart
 from monitor.publish.trends import center_terms, term_trend, totals, week_range
 from monitor.store.database import Store
@@ -152,82 +152,43 @@ def draw_charts(items: Sequence[QueueItem], found: Sequence[Trend], font: str | 
     return charts
 
 
-# -- HTML -----------------------------------------------------------------------------------------
-
-_CSS = """
-body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:72em;
-padding:0 1em;color:#222}h1{font-size:1.5em}h2{margin-top:2em;border-bottom:1px solid #ccc}
-.meta{color:#555}figure{margin:1.5em 0}figure img{max-width:100%;height:auto}figcaption{color:#555;font-size:.9em}
-table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border:1px solid #ddd;padding:.3em .5em;
-text-align:left;vertical-align:top}th{background:#f3f3f3}.warning{background:#fff3cd;padding:.5em 1em}
-"""
+# -- HTML (templates/report.html) -----------------------------------------------------------------
 
 
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+def _sources(store: Store, item: QueueItem) -> list[tuple[str, str | None]]:
+    """The articles reporting `item`: (outlet or address, the address if it may be a link, else None)."""
+    return [(m.outlet or m.url, m.url if m.url.startswith(("http://", "https://")) else None)
+            for m in mentions(store, item.id)]
 
 
-def _figure(chart: Chart) -> str:
-    data = b64encode(chart.png).decode("ascii")
-    note = f" {_e(chart.note)}" if chart.note else ""
-    return (f'<figure id="{_e(chart.name)}"><img src="data:image/png;base64,{data}" alt="{_e(chart.alt)}">'
-            f"<figcaption>{_e(chart.title)}.{note}</figcaption></figure>")
+def _rows(store: Store, items: Sequence[QueueItem]) -> list[tuple[QueueItem, list[tuple[str, str | None]]]]:
+    """A table's items, latest first, each with its sources."""
+    ordered = sorted(items, key=lambda i: (i.date or "", i.center), reverse=True)
+    return [(item, _sources(store, item)) for item in ordered]
 
 
-def _sources(store: Store, item: QueueItem) -> str:
-    links = []
-    for mention in mentions(store, item.id):
-        name = _e(mention.outlet or mention.url)
-        safe = mention.url.startswith(("http://", "https://"))
-        links.append(f'<a href="{_e(mention.url)}" rel="noopener noreferrer">{name}</a>' if safe else name)
-    return "<br>".join(links)
-
-
-_COLUMNS = ("center", "type", "place", "province", "level", "date", "partners", "sources", "first seen")
-
-
-def _table(store: Store, items: Sequence[QueueItem], row_class: str, empty: str) -> str:
-    if not items:
-        return f"<p>{_e(empty)}</p>"
-    head = "".join(f"<th>{_e(col)}</th>" for col in _COLUMNS)
-    rows = []
-    for item in sorted(items, key=lambda i: (i.date or "", i.center), reverse=True):
-        cells = (_e(item.center), _e(item.type), _e(item.place), _e(item.province), _e(item.level),
-                 _e(item.date), _e("; ".join(item.partners)), _sources(store, item), _e(item.first_seen[:10]))
-        rows.append(f'<tr class="{row_class}">' + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _trend_table(found: Sequence[Trend], missing: Sequence[str]) -> str:
-    head = "<tr><th>term</th><th>articles</th><th>hits</th><th>busiest week</th><th>top provinces</th></tr>"
+def _trend_rows(found: Sequence[Trend]) -> list[tuple[str, int, int, str, str]]:
+    """Per term: articles, hits, the busiest week (with its count) and the top provinces."""
     rows = []
     for trend in found:
-        busiest = max(trend.weekly.items(), key=lambda entry: (entry[1], entry[0]))
-        provinces = ", ".join(f"{name or '(no province)'} {count}" for name, count in trend.provinces)
-        rows.append(f"<tr><td>{_e(trend.term)}</td><td>{sum(trend.weekly.values())}</td><td>{trend.hits}</td>"
-                    f"<td>{_e(busiest[0])} ({busiest[1]})</td><td>{_e(provinces)}</td></tr>")
-    table = f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>" if rows else ""
-    absent = f"<p>No stored hits for: {_e(', '.join(missing))}.</p>" if missing else ""
-    return table + absent
+        week, count = max(trend.weekly.items(), key=lambda entry: (entry[1], entry[0]))
+        provinces = ", ".join(f"{name or '(no province)'} {n}" for name, n in trend.provinces)
+        rows.append((trend.term, sum(trend.weekly.values()), trend.hits, f"{week} ({count})", provinces))
+    return rows
 
 
-def _page(parts: Sequence[str], title: str) -> str:
-    return ('<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>{''.join(parts)}</body></html>\n")
-
-
-def _summary(store: Store, confirmed: int, unreviewed: int, include_new: bool, font: str | None) -> str:
+def _summary(store: Store, confirmed: int, unreviewed: int, include_new: bool) -> str:
     rejected = store.count("items", "WHERE status = 'rejected'")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     shown = ("Items awaiting review are charted in a lighter colour and listed separately."
              if include_new else f"{unreviewed} items awaiting review are left out (confirmed only).")
-    text = (f"Generated {stamp} from {Path(store.path).name}: {confirmed} confirmed centers, {unreviewed} "
+    return (f"Generated {stamp} from {Path(store.path).name}: {confirmed} confirmed centers, {unreviewed} "
             f"awaiting review, {rejected} rejected (not shown). {shown} The charts count centers; overseas "
             "branches of existing centers are in the tables only.")
-    warning = ("" if font else '<p class="warning">The charts were drawn without a font for Chinese: their '
-               "Chinese labels show as boxes. Install one (Debian: fonts-noto-cjk) and run the report again.</p>")
-    return f'<p class="meta">{_e(text)}</p>{warning}'
+
+
+def _png_base64(png: bytes) -> str:
+    return b64encode(png).decode("ascii")
 
 
 def build_report(store: Store, *, include_new: bool = True, terms: Sequence[str] | None = None,
@@ -236,18 +197,15 @@ def build_report(store: Store, *, include_new: bool = True, terms: Sequence[str]
     family = find_cjk_font() if font == AUTO else font
     confirmed = list_items(store, "confirmed")
     unreviewed = list_items(store, "new")
-    charted = confirmed + unreviewed if include_new else confirmed
     found, missing = trends(store, terms)
-    charts = draw_charts(charted, found, family)
-    parts = [f"<h1>{_e(title)}</h1>", _summary(store, len(confirmed), len(unreviewed), include_new, family),
-             "<h2>Launches</h2>", *(_figure(c) for c in charts[:4]),
-             "<h2>Registry (confirmed centers)</h2>",
-             _table(store, confirmed, "confirmed", "No center has been confirmed yet (monitor queue confirm).")]
-    if include_new:
-        parts += ["<h2>Awaiting review</h2>",
-                  _table(store, unreviewed, "new", "Nothing is waiting for review.")]
-    parts += ["<h2>Trends of center terms</h2>", *(_figure(c) for c in charts[4:]), _trend_table(found, missing)]
-    return Report(_page(parts, title), charts, len(confirmed), len(unreviewed), family)
+    charts = draw_charts(confirmed + unreviewed if include_new else confirmed, found, family)
+    page = pages.render(
+        "report.html", title=title, font=family, charts=charts, png_base64=_png_base64,
+        summary=_summary(store, len(confirmed), len(unreviewed), include_new),
+        confirmed=_rows(store, confirmed), include_new=include_new,
+        unreviewed=_rows(store, unreviewed) if include_new else [],
+        trends=_trend_rows(found), missing=", ".join(missing))
+    return Report(page, charts, len(confirmed), len(unreviewed), family)
 
 
 # -- files ----------------------------------------------------------------------------------------

@@ -21,20 +21,13 @@ from typing import Any, Literal
 
 from monitor.errors import MonitorError, NotFoundError
 from monitor.normalize import fold_width, to_simplified
+from monitor.store import counts
 from monitor.store.database import Store
 
 log = logging.getLogger(__name__)
 
 Grouping = Literal["province", "outlet"]
 GROUPINGS: tuple[str, ...] = ("province", "outlet")
-
-_HITS_SQL = """
-SELECT COALESCE(a.published, substr(a.fetched_at, 1, 10)), a.outlet_province, a.outlet, count(*)
-FROM hits h JOIN articles a ON a.id = h.article_id
-WHERE h.canonical = ? OR h.term = ?
-GROUP BY h.article_id
-"""
-
 
 @dataclass(frozen=True)
 class TrendRow:
@@ -74,14 +67,14 @@ def term_trend(store: Store, term: str, by: str | None = None, since: dt.date | 
     if by is not None and by not in GROUPINGS:
         raise MonitorError(f"--by {by!r}: choose one of {', '.join(GROUPINGS)}")
     wanted = to_simplified(fold_width(term.strip()))
-    rows = store.db.execute(_HITS_SQL, [wanted, wanted]).fetchall()
+    rows = counts.term_hits(store, wanted)
     if not rows:
         raise NotFoundError(_no_hits_message(store, wanted))
-    counts = _count(rows, by, since)
+    weekly = _count(rows, by, since)
     if by is None:
-        _fill_gaps(counts)
+        _fill_gaps(weekly)
     return [TrendRow(week, week_start(week).isoformat(), group, articles, hits)
-            for (week, group), (articles, hits) in sorted(counts.items(), key=_order)]
+            for (week, group), (articles, hits) in sorted(weekly.items(), key=_order)]
 
 
 def _order(entry: tuple[tuple[str, str | None], tuple[int, int]]) -> tuple[str, int, str]:
@@ -89,18 +82,18 @@ def _order(entry: tuple[tuple[str, str | None], tuple[int, int]]) -> tuple[str, 
     return week, -articles, group or ""
 
 
-def _count(rows: Iterable[tuple[Any, ...]], by: str | None,
+def _count(rows: Iterable[counts.ArticleHits], by: str | None,
            since: dt.date | None) -> dict[tuple[str, str | None], tuple[int, int]]:
-    counts: dict[tuple[str, str | None], tuple[int, int]] = {}
-    for day_text, province, outlet, hits in rows:
-        day = _day(day_text)
+    weekly: dict[tuple[str, str | None], tuple[int, int]] = {}
+    for row in rows:
+        day = _day(row.day)
         if day is None or (since is not None and day < since):
             continue
-        group = province if by == "province" else outlet if by == "outlet" else None
+        group = row.province if by == "province" else row.outlet if by == "outlet" else None
         key = (iso_week(day), group)
-        articles, total = counts.get(key, (0, 0))
-        counts[key] = (articles + 1, total + int(hits))
-    return counts
+        articles, total = weekly.get(key, (0, 0))
+        weekly[key] = (articles + 1, total + row.hits)
+    return weekly
 
 
 def _day(text: str | None) -> dt.date | None:
@@ -111,9 +104,9 @@ def _day(text: str | None) -> dt.date | None:
         return None
 
 
-def _fill_gaps(counts: dict[tuple[str, str | None], tuple[int, int]]) -> None:
-    for week in week_range([week for week, _ in counts]):
-        counts.setdefault((week, None), (0, 0))
+def _fill_gaps(weekly: dict[tuple[str, str | None], tuple[int, int]]) -> None:
+    for week in week_range([week for week, _ in weekly]):
+        weekly.setdefault((week, None), (0, 0))
 
 
 def week_range(weeks: Iterable[str]) -> list[str]:
@@ -130,8 +123,7 @@ def week_range(weeks: Iterable[str]) -> list[str]:
 
 
 def _no_hits_message(store: Store, wanted: str) -> str:
-    known = [row[0] for row in store.db.execute(
-        "SELECT canonical FROM hits GROUP BY canonical ORDER BY count(*) DESC LIMIT 8")]
+    known = counts.terms_by_hits(store, limit=8)
     hint = f"terms with hits: {', '.join(known)}" if known else "the database has no hits yet: run `monitor run`"
     return (f"no stored article has a hit for {wanted!r} ({hint}); a term not in the lexicon has no hits: "
             f"try `monitor lexicon test {wanted}`")
@@ -139,9 +131,7 @@ def _no_hits_message(store: Store, wanted: str) -> str:
 
 def center_terms(store: Store) -> list[str]:
     """The lexicon's center terms (category 'center') that have hits, most hits first."""
-    rows = store.db.execute("SELECT canonical FROM hits WHERE category = 'center' "
-                            "GROUP BY canonical ORDER BY count(*) DESC, canonical")
-    return [row[0] for row in rows]
+    return counts.terms_by_hits(store, "center")
 
 
 def totals(rows: Iterable[TrendRow]) -> Counter[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from warcio.warcwriter import WARCWriter
 
 from monitor import __version__
 from monitor.errors import MonitorError
+from monitor.store.articles import stored_page
 from monitor.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -59,12 +59,11 @@ def write_records(store: Store, article_ids: Iterable[int], out: BinaryIO, *, gz
         "description": "Stored pages behind the registry of international communication centers"}))
     records, skipped = 0, []
     for article_id in dict.fromkeys(article_ids):
-        row = store.db.execute("SELECT fetched_url, url, raw, raw_encoding, fetched_at FROM articles WHERE id = ?",
-                               [article_id]).fetchone()
-        if row is None or row[2] is None:
+        page = stored_page(store, article_id)
+        if page is None or page.raw is None:
             skipped.append(article_id)
             continue
-        writer.write_record(_response(writer, row[0] or row[1], zlib.decompress(row[2]), row[3], row[4]))
+        writer.write_record(_response(writer, page.url, page.raw, page.encoding, page.fetched_at))
         records += 1
     return records, skipped
 

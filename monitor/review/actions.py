@@ -3,7 +3,8 @@
 Every action appends one row to `decisions` (reviewer, at, action, before, after, reason) in the
 transaction of the change, through `monitor.store.queue.record`. `before` and `after` are JSON item
 snapshots (the fields of `queue.snapshot`), plus for merge and split `mentions` (article ids on the
-item) and `moved` ([article id, center key] of the mentions that moved, the same in both).
+item) and `moved` ([article id, center key] of the mentions that moved, the same in both). This module
+decides and checks; the rows it changes are written by monitor/store/items.py.
 
 - edit: a row on the item.
 - merge(item, other): a row on `other` (status → merged, merged_into → item) with other_item_id = item;
@@ -29,12 +30,16 @@ from monitor.errors import MonitorError, NotFoundError
 from monitor.events.places import Gazetteer, short_forms
 from monitor.models import Place
 from monitor.review.archive import archived_html
-from monitor.store.database import SPLIT_MARK, Store, now
+from monitor.store import items
+from monitor.store.database import Store
+from monitor.store.items import SPLIT_MARK
 from monitor.store.queue import (
     QueueItem,
     active_item,
     check_reviewer,
     get_item,
+    has_open_decisions,
+    last_open_decision,
     record,
     snapshot,
 )
@@ -70,7 +75,7 @@ def edit(store: Store, item_id: int, reviewer: str, changes: Mapping[str, Any],
         values = validate_changes(changes, before)
         if not values:
             return before
-        _write_fields(store, item_id, values)
+        items.set_fields(store, item_id, values)
         after = get_item(store, item_id)
         record(store, item_id, "edit", reviewer, snapshot(before), snapshot(after), reason)
     log.info("item %d edited by %s: %s", item_id, reviewer, ", ".join(values))
@@ -175,13 +180,6 @@ def _fill_from_gazetteer(values: dict[str, Any], item: QueueItem) -> None:
     values.setdefault("code", place.code)
 
 
-def _write_fields(store: Store, item_id: int, values: Mapping[str, Any]) -> None:
-    columns = {k: json.dumps(v, ensure_ascii=False) if k == "partners" else v for k, v in values.items()}
-    assignments = ", ".join(f"{column} = ?" for column in columns)
-    store.db.execute(f"UPDATE items SET {assignments}, updated_at = ? WHERE id = ?",
-                     [*columns.values(), now(), item_id])
-
-
 # -- merge and split ------------------------------------------------------------------------------
 
 
@@ -194,12 +192,11 @@ def merge(store: Store, item_id: int, other_id: int, reviewer: str, reason: str 
     with store.transaction():
         active_item(store, item_id)
         gone = active_item(store, other_id)
-        moved = _mention_pairs(store, other_id)
+        moved = items.mention_pairs(store, other_id)
         before = {**snapshot(gone), "mentions": _mention_ids(store, other_id), "moved": moved}
-        store.db.execute("UPDATE events SET item_id = ? WHERE item_id = ?", [item_id, other_id])
-        store.db.execute("UPDATE items SET status = 'merged', merged_into = ?, reviewer = ?, updated_at = ? "
-                         "WHERE id = ?", [item_id, reviewer, now(), other_id])
-        store.db.execute("UPDATE items SET updated_at = ? WHERE id = ?", [now(), item_id])
+        items.move_mentions(store, other_id, item_id)
+        items.mark_merged(store, other_id, item_id, reviewer)
+        items.touch(store, item_id)
         after = {**snapshot(get_item(store, other_id)), "mentions": [], "moved": moved}
         record(store, other_id, "merge", reviewer, before, after, reason, other_item_id=item_id)
         kept = get_item(store, item_id)
@@ -218,10 +215,9 @@ def split(store: Store, item_id: int, article_id: int, reviewer: str, reason: st
             raise MonitorError(f"item {item_id} has only this mention; nothing to split it from")
         moved = [[article_id, key] for _, key in events]
         before = {**snapshot(item), "mentions": _mention_ids(store, item_id), "moved": moved}
-        new_id = _split_item(store, f"{events[0][1]}{SPLIT_MARK}{article_id}", events[0][0])
-        store.db.execute("UPDATE events SET item_id = ? WHERE item_id = ? AND article_id = ?",
-                         [new_id, item_id, article_id])
-        store.db.execute("UPDATE items SET updated_at = ? WHERE id = ?", [now(), item_id])
+        new_id = items.item_from_event(store, f"{events[0][1]}{SPLIT_MARK}{article_id}", events[0][0])
+        items.move_mentions(store, item_id, new_id, article_id=article_id)
+        items.touch(store, item_id)
         after = {**snapshot(get_item(store, item_id)), "mentions": _mention_ids(store, item_id), "moved": moved}
         record(store, item_id, "split", reviewer, before, after, reason, other_item_id=new_id)
         created = get_item(store, new_id)
@@ -230,37 +226,15 @@ def split(store: Store, item_id: int, article_id: int, reviewer: str, reason: st
 
 
 def _events_of(store: Store, item_id: int, article_id: int) -> list[tuple[int, str]]:
-    rows = store.db.execute("SELECT id, center_key FROM events WHERE item_id = ? AND article_id = ? ORDER BY id",
-                            [item_id, article_id]).fetchall()
-    if not rows:
+    found = items.events_of(store, item_id, article_id)
+    if not found:
         raise NotFoundError(f"article {article_id} is not a mention of queue item {item_id}; "
                             f"see `monitor queue show {item_id}`")
-    return [(int(r[0]), str(r[1])) for r in rows]
-
-
-def _split_item(store: Store, key: str, event_id: int) -> int:
-    """A new item for a split-off mention, filled from its event; an earlier split of the same mention that
-    was undone (status merged) is taken up again."""
-    stamp = now()
-    row = store.db.execute("SELECT id FROM items WHERE center_key = ?", [key]).fetchone()
-    fields = store.db.execute("SELECT type, center, place, province, level, code, date, partners, confidence "
-                              "FROM events WHERE id = ?", [event_id]).fetchone()
-    names = ("type", "center", "place", "province", "level", "code", "date", "partners", "confidence")
-    values = {**dict(zip(names, fields, strict=True)), "status": "new", "merged_into": None, "updated_at": stamp}
-    if row:
-        store.db.table("items").update(int(row[0]), values)
-        return int(row[0])
-    return int(store.db.table("items").insert({**values, "center_key": key, "created_at": stamp}).last_pk or 0)
-
-
-def _mention_pairs(store: Store, item_id: int) -> list[list[Any]]:
-    rows = store.db.execute("SELECT article_id, center_key FROM events WHERE item_id = ? ORDER BY article_id, "
-                            "center_key", [item_id]).fetchall()
-    return [[int(r[0]), str(r[1])] for r in rows]
+    return found
 
 
 def _mention_ids(store: Store, item_id: int) -> list[int]:
-    return sorted({pair[0] for pair in _mention_pairs(store, item_id)})
+    return sorted({pair[0] for pair in items.mention_pairs(store, item_id)})
 
 
 # -- undo -----------------------------------------------------------------------------------------
@@ -273,7 +247,7 @@ def undo(store: Store, item_id: int, reviewer: str, reason: str | None = None) -
     check_reviewer(reviewer)
     with store.transaction():
         get_item(store, item_id)
-        row = _last_undoable(store, item_id)
+        row = last_open_decision(store, item_id, (*UNDOABLE, "import"))  # an import counts: undo refuses it
         if row is None:
             raise MonitorError(f"queue item {item_id} has no decision left to undo; see `monitor queue history "
                                f"{item_id}`")
@@ -292,27 +266,13 @@ def undo(store: Store, item_id: int, reviewer: str, reason: str | None = None) -
     return restored
 
 
-def _last_undoable(store: Store, item_id: int) -> tuple[int, int, str, str, int | None] | None:
-    """The last decision not undone yet that undo would reverse; an import counts, so that undo refuses it
-    instead of reaching past it."""
-    actions = (*UNDOABLE, "import")
-    marks = ",".join("?" * len(actions))
-    row = store.db.execute(
-        f"SELECT id, item_id, action, before, other_item_id FROM decisions WHERE (item_id = ? OR other_item_id = ?) "
-        f"AND action IN ({marks}) AND id NOT IN (SELECT undoes FROM decisions WHERE undoes IS NOT NULL) "
-        "ORDER BY id DESC LIMIT 1", [item_id, item_id, *actions]).fetchone()
-    if row is None:
-        return None
-    return int(row[0]), int(row[1]), str(row[2]), str(row[3] or "null"), int(row[4]) if row[4] is not None else None
-
-
 def _state(store: Store, item_id: int) -> dict[str, Any]:
     return {**snapshot(get_item(store, item_id)), "mentions": _mention_ids(store, item_id)}
 
 
 def _restore(store: Store, item_id: int, before: Mapping[str, Any]) -> None:
     fields = {k: before[k] for k in snapshot(get_item(store, item_id)) if k in before}
-    _write_fields(store, item_id, fields)
+    items.set_fields(store, item_id, fields)
 
 
 def _undo_fields(store: Store, item_id: int, other: int | None, before: Mapping[str, Any]) -> None:
@@ -321,11 +281,9 @@ def _undo_fields(store: Store, item_id: int, other: int | None, before: Mapping[
 
 def _undo_merge(store: Store, item_id: int, kept: int | None, before: Mapping[str, Any]) -> None:
     """Mentions that came from the merged item (and later ones of its center) go back to it."""
-    key = store.db.execute("SELECT center_key FROM items WHERE id = ?", [item_id]).fetchone()[0]
     for article_id, center_key in before.get("moved", []):
-        store.db.execute("UPDATE events SET item_id = ? WHERE item_id = ? AND article_id = ? AND center_key = ?",
-                         [item_id, kept, article_id, center_key])
-    store.db.execute("UPDATE events SET item_id = ? WHERE item_id = ? AND center_key = ?", [item_id, kept, key])
+        items.move_mentions(store, kept, item_id, article_id=article_id, center_key=center_key)
+    items.move_mentions(store, kept, item_id, center_key=items.center_key_of(store, item_id))
     _restore(store, item_id, before)
 
 
@@ -333,22 +291,12 @@ def _undo_split(store: Store, item_id: int, created: int | None, before: Mapping
     """The split-off mention goes back; the item made for it is folded back (status merged)."""
     if created is None:
         return
-    if _decided_since_split(store, created):
+    if has_open_decisions(store, created, UNDOABLE):
         raise MonitorError(f"item {created} (split off item {item_id}) has decisions of its own; undo those "
                            f"first with `monitor queue undo {created}`")
-    store.db.execute("UPDATE events SET item_id = ? WHERE item_id = ?", [item_id, created])
-    store.db.execute("UPDATE items SET status = 'merged', merged_into = ?, updated_at = ? WHERE id = ?",
-                     [item_id, now(), created])
+    items.move_mentions(store, created, item_id)
+    items.mark_merged(store, created, item_id)
     _restore(store, item_id, before)
-
-
-def _decided_since_split(store: Store, created: int) -> bool:
-    marks = ",".join("?" * len(UNDOABLE))
-    row = store.db.execute(
-        f"SELECT count(*) FROM decisions WHERE (item_id = ? OR (other_item_id = ? AND action != 'split')) "
-        f"AND action IN ({marks}) AND id NOT IN (SELECT undoes FROM decisions WHERE undoes IS NOT NULL)",
-        [created, created, *UNDOABLE]).fetchone()
-    return int(row[0]) > 0
 
 
 _REVERSE = {"confirm": _undo_fields, "reject": _undo_fields, "edit": _undo_fields, "merge": _undo_merge,

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 import re
-import zlib
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from monitor.errors import NotFoundError
 from monitor.fetch.encoding import decode_html
+from monitor.store.articles import stored_page
 from monitor.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -40,15 +40,13 @@ _STYLE = ("body{font:16px/1.6 sans-serif;max-width:60em;margin:0 auto;padding:1e
 def archived_html(store: Store, article_id: int) -> str | None:
     """The stored page of an article as inert HTML; None if no page bytes are stored for it.
     Raises NotFoundError for an unknown article."""
-    row = store.db.execute("SELECT fetched_url, url, raw, raw_encoding, fetched_at FROM articles WHERE id = ?",
-                           [article_id]).fetchone()
-    if row is None:
+    page = stored_page(store, article_id)
+    if page is None:
         raise NotFoundError(f"article {article_id} does not exist; see `monitor queue show ITEM` for article ids")
-    if row[2] is None:
+    if page.raw is None:
         return None
-    raw = zlib.decompress(row[2])
-    text = decode_html(raw, f"text/html; charset={row[3]}" if row[3] else None).text
-    return inert_html(text, row[0] or row[1], row[4])
+    text = decode_html(page.raw, f"text/html; charset={page.encoding}" if page.encoding else None).text
+    return inert_html(text, page.url, page.fetched_at)
 
 
 def inert_html(page: str, url: str, fetched_at: str | None = None) -> str:

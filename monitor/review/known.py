@@ -42,7 +42,8 @@ from monitor.events.keys import center_key
 from monitor.events.places import Gazetteer
 from monitor.models import Event, Place
 from monitor.normalize import fold_width, to_simplified
-from monitor.store.database import Store, now
+from monitor.store import items
+from monitor.store.database import Store
 from monitor.store.queue import check_reviewer, get_item, record, snapshot
 
 COLUMNS: tuple[str, ...] = ("center", "place", "province", "level", "code", "date", "partners", "source")
@@ -464,7 +465,7 @@ def import_centers(store: Store, centers: Sequence[KnownCenter], reviewer: str =
     from_queue: list[int] = []
     with store.transaction():
         for center in centers:
-            item_id = store.item_of_key(center.key)
+            item_id = items.item_of_key(store, center.key)
             if item_id is None:
                 imported.append(_insert(store, center, reviewer))
             elif get_item(store, item_id).status == "confirmed":
@@ -479,16 +480,13 @@ def import_centers(store: Store, centers: Sequence[KnownCenter], reviewer: str =
 def _fields(center: KnownCenter) -> dict[str, Any]:
     place = center.place
     return {"center": center.center, "place": place.name, "province": place.province or None,
-            "level": place.level, "code": place.code, "date": center.date,
-            "partners": json.dumps(list(center.partners), ensure_ascii=False), "source": center.source}
+            "level": place.level, "code": place.code, "date": center.date, "partners": list(center.partners),
+            "source": center.source}
 
 
 def _insert(store: Store, center: KnownCenter, reviewer: str) -> int:
-    stamp = now()
-    record_ = {"center_key": center.key, "type": "launch", **_fields(center), "confidence": None,
-               "status": "confirmed", "reviewer": reviewer, "origin": "imported", "created_at": stamp,
-               "updated_at": stamp}
-    item_id = int(store.db.table("items").insert(record_).last_pk or 0)
+    item_id = items.add_item(store, center.key, {"type": "launch", **_fields(center), "confidence": None,
+                                                 "status": "confirmed", "reviewer": reviewer, "origin": "imported"})
     record(store, item_id, "import", reviewer, None, snapshot(get_item(store, item_id)), center.where)
     return item_id
 
@@ -496,9 +494,8 @@ def _insert(store: Store, center: KnownCenter, reviewer: str) -> int:
 def _take_over(store: Store, item_id: int, center: KnownCenter, reviewer: str) -> None:
     """An item waiting in the queue (or rejected) becomes the imported center, with the list's facts."""
     before = snapshot(get_item(store, item_id))
-    values = {**_fields(center), "status": "confirmed", "reviewer": reviewer, "origin": "imported",
-              "updated_at": now()}
-    store.db.table("items").update(item_id, values)
+    items.set_fields(store, item_id, {**_fields(center), "status": "confirmed", "reviewer": reviewer,
+                                      "origin": "imported"})
     record(store, item_id, "import", reviewer, before, snapshot(get_item(store, item_id)), center.where)
 
 

@@ -17,7 +17,6 @@ import codecs
 import json
 import logging
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -29,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.errors import MonitorError, NotFoundError
+from monitor.events.evidence import pieces, with_marks
 from monitor.review import actions
 from monitor.store.database import Store
 from monitor.store.queue import (
@@ -61,8 +61,7 @@ BACKSPACE = frozenset({"\x7f", "\b"})
 
 STYLE_CENTER = "bold black on yellow"
 STYLE_TRIGGER = "bold underline magenta"
-_MARKS = {"⟦": ("⟧", STYLE_CENTER), "⟨": ("⟩", STYLE_TRIGGER)}
-_MARK_SPLIT = re.compile(r"([⟦⟧⟨⟩])")
+_STYLES = {"center": STYLE_CENTER, "trigger": STYLE_TRIGGER}
 _UNSHOWN = frozenset({"moved"})  # bookkeeping of merge and split rows, not for people
 
 
@@ -76,19 +75,10 @@ def evidence_text(evidence: str, keep_marks: bool = False) -> Text:
     Article text is hostile input: it becomes a Text, never console markup.
     """
     text = Text()
-    open_marks: list[str] = []
-    for piece in _MARK_SPLIT.split(evidence):
-        if piece in _MARKS:
-            open_marks.append(piece)
-            marked = True
-        elif open_marks and piece == _MARKS[open_marks[-1]][0]:
-            marked = True
-        else:
-            marked = False
-        if piece and (keep_marks or not marked):
-            text.append(piece, style=" ".join(_MARKS[mark][1] for mark in open_marks) or None)
-        if marked and piece not in _MARKS:
-            open_marks.pop()
+    for piece in pieces(evidence):
+        shown = with_marks(piece) if keep_marks else piece.text
+        if shown:
+            text.append(shown, style=_STYLES.get(piece.kind))
     return text
 
 

@@ -2,13 +2,13 @@
 
     monitor backfill crawl.warc.gz saved/ urls.txt --workers 2
 
-Pages go through the stages of `monitor run` (decode and extract: pipeline.extract_page; normalize,
-match, events: pipeline.Analyzer) into the same store (Store.save_article), so a launch found in a
-2019 WARC becomes a queue item like one found this morning. The work is split by role: the parent
-reads the sources, skips the pages already stored and does every write; the workers — a local
-process pool, or the workers of a Dask cluster — do the CPU-bound part, a batch of pages per task.
-Each article is written in its own transaction, keyed by canonical URL and content hash, so a
-backfill that is killed and started again skips what it stored and stores nothing twice.
+Pages go through the one ingest path of `monitor run` (run.ingest: extract_page, Analyzer, ingest)
+into the same store, so a launch found in a 2019 WARC becomes a queue item like one found this
+morning. The work is split by role: the parent reads the sources, skips the pages already stored and
+does every write (ingest); the workers — a local process pool, or the workers of a Dask cluster — do
+the CPU-bound part (extract_page, Analyzer.analyze), a batch of pages per task. Each article is
+written in its own transaction, keyed by canonical URL and content hash, so a backfill that is
+killed and started again skips what it stored and stores nothing twice.
 """
 
 from __future__ import annotations
@@ -28,11 +28,10 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 from monitor.errors import ConfigError, NotFoundError
-from monitor.events.keys import center_key
 from monitor.fetch.client import Fetcher
 from monitor.match.lexicon import Lexicon
-from monitor.models import Article, Config, Event, FeedEntry, FetchSettings, Hit, Outlet
-from monitor.run.daily import NO_ARTICLE, Analyzer, extract_page
+from monitor.models import Article, Config, FeedEntry, FetchSettings, Outlet
+from monitor.run.ingest import NO_ARTICLE, Analysis, Analyzer, IngestCounts, NewArticle, extract_page, ingest
 from monitor.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -74,21 +73,18 @@ class Outcome:
     url: str
     article: Article | None
     encoding: str | None
-    hits: tuple[Hit, ...]
-    events: tuple[Event, ...]
+    analysis: Analysis | None
     extract_seconds: float
     analyze_seconds: float
 
 
 @dataclass
-class BackfillSummary:
+class BackfillSummary(IngestCounts):
+    """What a backfill did: pages read, skipped as known, failed, and (IngestCounts) the articles stored."""
+
     pages: int = 0
     skipped: int = 0
-    stored: int = 0
     failed: int = 0
-    matched: int = 0
-    events: int = 0
-    new_items: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: dict.fromkeys(("read", "extract", "analyze",
                                                                              "store"), 0.0))
@@ -136,10 +132,9 @@ def _process_one(job: Job, analyzer: Analyzer) -> Outcome:
     article, encoding = extract_page(job.raw, job.content_type, job.url, FeedEntry(job.url))
     extracted = time.perf_counter()
     if article is None:
-        return Outcome(job.url, None, encoding, (), (), extracted - started, 0.0)
+        return Outcome(job.url, None, encoding, None, extracted - started, 0.0)
     analysis = analyzer.analyze(article, job.province)
-    return Outcome(job.url, article, encoding, tuple(analysis.hits), tuple(analysis.events),
-                   extracted - started, time.perf_counter() - extracted)
+    return Outcome(job.url, article, encoding, analysis, extracted - started, time.perf_counter() - extracted)
 
 
 # -- executors: in process, a local process pool, a Dask cluster ----------------------------------
@@ -509,20 +504,11 @@ class Backfill:
         self.summary.stages["store"] += time.perf_counter() - started
 
     def _store_one(self, job: Job, outcome: Outcome, source: str) -> None:
-        if outcome.article is None:
+        if outcome.article is None or outcome.analysis is None:
             self._fail(job.url, NO_ARTICLE)
             return
-        outlet = self.outlets.of(job.url)
-        _, new_items = self.store.save_article(
-            outcome.article, outlet=outlet.name if outlet else None, outlet_level=outlet.level if outlet else None,
-            outlet_province=outlet.province if outlet else None, source_url=source, raw=job.raw,
-            raw_encoding=outcome.encoding, lexicon_version=self.lexicon.version, hits=list(outcome.hits),
-            events=list(outcome.events), center_key=center_key)
-        summary = self.summary
-        summary.stored += 1
-        summary.matched += int(any(h.category == "center" for h in outcome.hits))
-        summary.events += len(outcome.events)
-        summary.new_items += new_items
+        found = NewArticle(outcome.article, self.outlets.of(job.url), source, job.raw, outcome.encoding)
+        self.summary.add(ingest(self.store, found, outcome.analysis, self.lexicon.version))
 
     def _fail(self, url: str, reason: str) -> None:
         self.summary.fail(url, reason)

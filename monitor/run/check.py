@@ -18,9 +18,12 @@ import tomlkit
 from monitor.fetch.client import Fetcher
 from monitor.fetch.encoding import decode_feed, decode_html
 from monitor.models import Config
-from monitor.run.daily import SourceJob, source_jobs
+from monitor.run.sources import SourceJob, source_jobs
 from monitor.sources.feeds import looks_like_html, parse_feed, parse_list_page
 from monitor.store.database import Store
+from monitor.store.runs import SourceState, source_states
+
+_LAST_RESULT = ("status", "items", "last_success", "failures", "error")  # of a source, from the store
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,13 @@ class SourceCheck:
 
 def outlet_rows(config: Config, store: Store | None = None) -> list[dict[str, Any]]:
     """One row per source of the config, with the store's last result where there is one."""
-    state: dict[str, tuple[Any, ...]] = {}
-    if store is not None:
-        for row in store.db.execute("SELECT url, status, error, items, last_success, consecutive_failures "
-                                    "FROM sources"):
-            state[row[0]] = row[1:]
+    state = {s.url: s for s in source_states(store)} if store is not None else {}
     rows = []
     for job in source_jobs(config):
-        status, error, items, last_success, failures = state.get(job.url, (None,) * 5)
+        found: SourceState | None = state.get(job.url)
         rows.append({"outlet": job.outlet.name, "level": job.outlet.level, "province": job.outlet.province,
-                     "kind": job.kind, "url": job.url, "checked": job.outlet.checked, "status": status,
-                     "items": items, "last_success": last_success, "failures": failures, "error": error})
+                     "kind": job.kind, "url": job.url, "checked": job.outlet.checked,
+                     **{key: getattr(found, key) if found else None for key in _LAST_RESULT}})
     return rows
 
 

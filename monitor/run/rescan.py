@@ -8,16 +8,17 @@ hit records the lexicon version that produced it, and new launches become new qu
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from monitor.events.keys import center_key
 from monitor.extract import extract_article
 from monitor.fetch.encoding import decode_html
 from monitor.models import Article
 from monitor.normalize import fold_width, normalize, to_simplified
-from monitor.run.daily import Analyzer, _parse_day
+from monitor.run.ingest import Analyzer, IngestCounts, ingest
+from monitor.store.articles import matched_ids
 from monitor.store.database import Store, StoredArticle
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ def term_hits(store: Store, term: str, limit: int = 20) -> TermReport:
     wanted = to_simplified(fold_width(term.strip()))
     traditional = str(opencc.OpenCC("s2t").convert(wanted))
     report = TermReport(wanted)
-    matched = {row[0] for row in store.db.execute("SELECT id FROM articles WHERE matched = 1")}
+    matched = matched_ids(store)
     seen: set[int] = set()
     for form in dict.fromkeys((wanted, traditional, term.strip())):
         for stored in store.stored_articles(only_matching=form):
@@ -75,36 +76,38 @@ def _add_hits(report: TermReport, stored: StoredArticle, wanted: str, limit: int
 
 
 @dataclass
-class RescanSummary:
-    articles: int = 0
+class RescanSummary(IngestCounts):
+    """What a rescan did: (IngestCounts) the articles re-analysed, how many were re-extracted, and the
+    unreviewed items left without mentions that were dropped."""
+
     reextracted: int = 0
-    matched: int = 0
-    events: int = 0
-    new_items: int = 0
     dropped_items: int = 0
     lexicon_version: str = ""
 
+    @property
+    def articles(self) -> int:
+        return self.stored
+
 
 def rescan(store: Store, analyzer: Analyzer, *, reextract: bool = False,
-           progress: Callable[[int], None] | None = None) -> RescanSummary:
-    """Re-match every stored article with the current lexicon, gazetteer and rules."""
+           progress: Callable[[int, int], None] | None = None) -> RescanSummary:
+    """Re-match every stored article with the current lexicon, gazetteer and rules; `progress` is told
+    (articles done, articles in all) after each one."""
     summary = RescanSummary(lexicon_version=analyzer.lexicon_version)
-    for stored in list(store.stored_articles()):
+    articles = list(store.stored_articles())
+    for stored in articles:
         article = _article(store, stored, reextract, summary)
         analysis = analyzer.analyze(article, stored.outlet_province)
-        summary.new_items += store.replace_analysis(stored.id, analyzer.lexicon_version, analysis.hits,
-                                                    analysis.events, center_key)
-        summary.articles += 1
-        summary.matched += int(any(h.category == "center" for h in analysis.hits))
-        summary.events += len(analysis.events)
+        summary.add(ingest(store, stored, analysis, analyzer.lexicon_version))
         if progress:
-            progress(summary.articles)
+            progress(summary.articles, len(articles))
     summary.dropped_items = store.drop_orphan_items()
     return summary
 
 
 def _article(store: Store, stored: StoredArticle, reextract: bool, summary: RescanSummary) -> Article:
-    article = Article(stored.url, stored.title, stored.text, _parse_day(stored.published))
+    published = dt.date.fromisoformat(stored.published[:10]) if stored.published else None
+    article = Article(stored.url, stored.title, stored.text, published)
     if not reextract:
         return article
     raw = store.raw_page(stored.id)

@@ -1,9 +1,9 @@
-"""runlog: what a run tells as it goes — a JSON-lines file per run, and a progress bar for people.
+"""runlog: what a run tells as it goes — a JSON-lines file per run.
 
-Both listen to the events of `monitor.run.daily.Runner` (a `RunObserver`: event name and fields).
-The log has one JSON object per line, `{"at": ISO time, "event": name, ...fields}`, written and flushed
-line by line so that a run that is killed leaves a readable log up to its last step. The events are
-listed in docs/operations.md.
+It listens, as the progress bar (run.progress) does, to the events of `monitor.run.daily.Runner`
+(a `RunObserver`: event name and fields). The log has one JSON object per line,
+`{"at": ISO time, "event": name, ...fields}`, written and flushed line by line so that a run that is
+killed leaves a readable log up to its last step. The events are listed in docs/operations.md.
 """
 
 from __future__ import annotations
@@ -79,40 +79,3 @@ def fan_out(*observers: RunObserver | None) -> RunObserver:
             observer(event, fields)
 
     return observe
-
-
-class RunProgress:
-    """A rich progress bar on stderr: sources checked, then articles fetched as their number grows."""
-
-    def __init__(self, console: Any = None) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self._progress = Progress(TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn(),
-                                  TextColumn("{task.fields[note]}"), TimeElapsedColumn(),
-                                  console=console or Console(stderr=True), transient=True)
-        self._sources = self._progress.add_task("sources", total=None, note="")
-        self._articles = self._progress.add_task("articles", total=0, note="")
-        self._article_total = 0
-
-    def __call__(self, event: str, fields: dict[str, Any]) -> None:
-        if event == "run_started":
-            self._progress.update(self._sources, total=fields["sources"])
-        elif event in ("source_fetched", "source_failed"):
-            self._progress.advance(self._sources)
-            self._article_total += int(fields.get("new") or 0)
-            self._progress.update(self._articles, total=self._article_total, note=str(fields["outlet"]))
-        elif event in ("article_stored", "article_failed", "article_skipped"):
-            self._progress.advance(self._articles)
-
-    def counts(self) -> dict[str, tuple[float, float | None]]:
-        """{task: (done, total)}: "sources" and "articles"."""
-        return {task.description: (task.completed, task.total) for task in self._progress.tasks}
-
-    def __enter__(self) -> RunProgress:
-        self._progress.start()
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self._progress.stop()

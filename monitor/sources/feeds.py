@@ -20,7 +20,7 @@ import io
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import feedparser
@@ -32,6 +32,7 @@ from monitor.models import FeedEntry
 
 log = logging.getLogger(__name__)
 
+FeedKind = Literal["rss", "atom", "rdf", "unknown"]
 CHINA_TZ = dt.timezone(dt.timedelta(hours=8), "UTC+08:00")
 DEFAULT_MAX_ENTRIES = 2000
 HTML_ERROR = (
@@ -84,7 +85,7 @@ _CHINA_ZONE_NAMES = frozenset({"CST", "BJT", "HKT", "CCT"})
 class ParsedFeed:
     """One parsed feed. `error` says why there are no entries when the document is unusable."""
 
-    kind: str  # "rss" | "atom" | "rdf" | "unknown"
+    kind: FeedKind
     entries: tuple[FeedEntry, ...]
     title: str | None
     error: str | None
@@ -297,7 +298,7 @@ def _run_feedparser(text: str, base_url: str) -> Any:
     return parsed
 
 
-def _kind(version: str) -> str:
+def _kind(version: str) -> FeedKind:
     if version in ("rss090", "rss10"):
         return "rdf"
     if version.startswith("rss"):
@@ -318,7 +319,7 @@ def _complete_entries(parsed: Any, text: str) -> list[Any]:
     return entries
 
 
-def _feed_error(parsed: Any, kind: str, entries: tuple[FeedEntry, ...], items: int) -> str | None:
+def _feed_error(parsed: Any, kind: FeedKind, entries: tuple[FeedEntry, ...], items: int) -> str | None:
     if entries:
         return None
     if items:

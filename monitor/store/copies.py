@@ -14,7 +14,6 @@ root. Functions here take the sqlite-utils Database and run inside the caller's 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -26,6 +25,7 @@ import numpy.typing as npt
 import sqlite_utils
 
 from monitor.normalize import normalize, to_simplified
+from monitor.store.clock import now
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,6 @@ _SOURCE = re.compile(
 _SEED = b"monitor-minhash-v1"
 
 Signature = npt.NDArray[np.uint32]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _parameters() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
@@ -153,6 +149,17 @@ def ensure_recorded(db: sqlite_utils.Database, article_id: int) -> None:
         record_article(db, article_id)
 
 
+def sign_unsigned(db: sqlite_utils.Database) -> int:
+    """Sign the stored articles that hit the lexicon and have no signature yet, linking their copies; returns
+    how many were tried. The data step of databases made before schema 2 (their articles were never signed);
+    idempotent: a signed article is left as it is, and one too short to sign is tried again to no effect."""
+    unsigned = [int(row[0]) for row in db.execute(
+        "SELECT id FROM articles WHERE matched = 1 AND id NOT IN (SELECT article_id FROM minhashes) ORDER BY id")]
+    for article_id in unsigned:
+        record_article(db, article_id)
+    return len(unsigned)
+
+
 def forget_article(db: sqlite_utils.Database, article_id: int) -> None:
     """Drop an article's signature and its own copy row (its text changed); its copies keep their root."""
     db.execute("DELETE FROM minhash_bands WHERE article_id = ?", [article_id])
@@ -244,7 +251,7 @@ def _pair_similarity(db: sqlite_utils.Database, a: int, b: int) -> float:
 def _store_copy(db: sqlite_utils.Database, copy: Copy) -> Copy:
     db.execute("INSERT OR REPLACE INTO copies (article_id, original_id, similarity, method, source, at) "
                "VALUES (?, ?, ?, ?, ?, ?)",
-               [copy.article_id, copy.original_id, round(copy.similarity, 3), copy.method, copy.source, _now()])
+               [copy.article_id, copy.original_id, round(copy.similarity, 3), copy.method, copy.source, now()])
     log.debug("article %d copies article %d (%s, %.2f)", copy.article_id, copy.original_id, copy.method,
               copy.similarity)
     return copy

@@ -1,22 +1,50 @@
-"""The schema of the store: numbered migrations, applied in order (PRAGMA user_version).
+"""The schema of the store: numbered, named migrations in the order they were released.
 
-M0 note: gathered here from store.py, migration_v2.py, ops_migration.py, speed_migration.py and
-known_migration.py unchanged; see each function's docstring for what it adds.
+As in llm's `migrations.py`, each migration is a function `mNNN_name(db)` registered by `@migration`; the
+database's `PRAGMA user_version` is the number of migrations applied (`Store.migrate` applies the missing
+ones). A migration is frozen SQL: it never calls the monitor's own code, so what it produces does not change
+when that code does. A change of the schema is a new migration at the end, never an edit of a released one.
+Data that only the monitor's code can compute (signatures of stored articles for copy detection, schema 2)
+is filled by a data step that runs after migrating (`monitor.store.database.DATA_STEPS`).
+
+This module imports nothing of the monitor.
 """
+
 from __future__ import annotations
 
-import logging
+import sqlite3
 from collections.abc import Callable
 
 import sqlite_utils
 
-from monitor.store import copies as dedupe
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[Migration] = []
 
-log = logging.getLogger(__name__)
 
+def migration(fn: Migration) -> Migration:
+    """Register `fn` as the next migration; its name must carry the next number (m001_, m002_ …)."""
+    expected = f"m{len(MIGRATIONS) + 1:03d}_"
+    if not fn.__name__.startswith(expected):
+        raise RuntimeError(f"migration {fn.__name__} is out of order: the next one must be named {expected}…")
+    MIGRATIONS.append(fn)
+    return fn
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Execute a script statement by statement, inside the caller's transaction (executescript would commit)."""
+    current = ""
+    for line in script.strip().splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):  # a trigger's body stays whole
+            db.execute(current.strip())
+            current = ""
+
+
+@migration
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
+    """Outlets' sources and fetch state, articles with their raw pages, lexicon hits, events, queue items,
+    the audit of decisions, runs and failures."""
+    _run(db, """
         CREATE TABLE url_state (
             url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, status INTEGER, error TEXT,
             fetched_at TEXT NOT NULL);
@@ -57,20 +85,11 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         CREATE TABLE failures (
             id INTEGER PRIMARY KEY, run_id INTEGER, outlet TEXT, url TEXT NOT NULL,
             reason TEXT NOT NULL, at TEXT NOT NULL);
-        """
-    )
+        """)
 
-# -- v2 ------------------------------------------------------------
-# Schema v2 (analyst triage): copies of articles, merged items, richer audit rows, full-text search.
-#
-# - `items.merged_into`: an item merged into another (status "merged") points at the kept one.
-# - `decisions.other_item_id` (the second item of a merge or split) and `decisions.undoes` (the row an
-#   undo reverses).
-# - `minhashes`, `minhash_bands`, `copies`: near-duplicate signatures and which article copies which
-#   (see monitor/dedupe.py); existing articles that hit the lexicon are indexed here.
-# - `articles_fts`: an FTS5 index (trigram tokenizer) over articles' title and text, external content
-#   kept in sync by triggers, filled from the existing rows.
-_SCHEMA = """
+
+# The SQL of schema 2 as released (sqlite_master keeps the text of each CREATE statement).
+_TRIAGE = """
 ALTER TABLE items ADD COLUMN merged_into INTEGER REFERENCES items(id);
 ALTER TABLE decisions ADD COLUMN other_item_id INTEGER REFERENCES items(id);
 ALTER TABLE decisions ADD COLUMN undoes INTEGER REFERENCES decisions(id);
@@ -104,88 +123,74 @@ INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
 """
 
 
+@migration
 def m002_triage(db: sqlite_utils.Database) -> None:
-    """Add the triage tables and columns, then index the stored articles (runs in one transaction)."""
-    for statement in _statements(_SCHEMA):
-        db.execute(statement)
-    matched = [int(row[0]) for row in db.execute("SELECT id FROM articles WHERE matched = 1 ORDER BY id")]
-    for article_id in matched:
-        dedupe.record_article(db, article_id)
-    if matched:
-        log.info("indexed %d stored articles for copy detection", len(matched))
+    """Analyst triage: copies of articles, merged items, richer audit rows, full-text search.
+
+    - `items.merged_into`: an item merged into another (status "merged") points at the kept one.
+    - `decisions.other_item_id` (the second item of a merge or split) and `decisions.undoes` (the row an
+      undo reverses).
+    - `minhashes`, `minhash_bands`, `copies`: near-duplicate signatures and which article copies which
+      (monitor.store.copies). The articles stored before are signed by a data step after migrating.
+    - `articles_fts`: an FTS5 index (trigram tokenizer) over articles' title and text, external content
+      kept in sync by triggers, filled from the existing rows.
+    """
+    _run(db, _TRIAGE)
 
 
-def _statements(script: str) -> list[str]:
-    """Split the script at the statement ends that sqlite3.complete_statement accepts (triggers whole)."""
-    import sqlite3
-
-    found: list[str] = []
-    current = ""
-    for line in script.strip().splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):
-            found.append(current.strip())
-            current = ""
-    return found
-
-# -- v3 ------------------------------------------------------------
-# Schema v3 (issue 5, daily operations): run counts in columns, digest channels and deliveries.
-#
-# Appended to `monitor.store.database.MIGRATIONS`; it imports nothing of the monitor so that store.py can import it.
-#
-# - `runs` gets one column per count (the JSON `counts` stays for older readers) and the path of the run's
-#   JSON-lines log.
-# - `digest_channels`: one row per delivery channel (print, atom:PATH, webhook:URL, smtp:HOST:PORT:TO)
-#   with the outlet health it last delivered and how its last attempt went.
-# - `digest_sent`: what each channel has delivered (an item as new, an item as confirmed). A row is
-#   written only after the delivery succeeded, so a failed delivery is retried by the next digest and
-#   a delivered item is never sent again on that channel.
-_RUN_COLUMNS = ("sources", "fetched", "not_modified", "failed", "articles_new", "matches", "new_items",
-                "sources_failed", "events")
-
-
+@migration
 def m003_operations(db: sqlite_utils.Database) -> None:
-    for column in _RUN_COLUMNS:
-        db.execute(f"ALTER TABLE runs ADD COLUMN {column} INTEGER")
-    db.execute("ALTER TABLE runs ADD COLUMN log TEXT")
+    """Daily operations (issue 5): run counts in columns, digest channels and deliveries.
+
+    - `runs` gets one column per count (the JSON `counts` stays for older readers) and the path of the
+      run's JSON-lines log.
+    - `digest_channels`: one row per delivery channel (print, atom:PATH, webhook:URL, smtp:HOST:PORT:TO)
+      with the outlet health it last delivered and how its last attempt went.
+    - `digest_sent`: what each channel has delivered (an item as new, an item as confirmed). A row is
+      written only after the delivery succeeded, so a failed delivery is retried by the next digest and a
+      delivered item is never sent again on that channel.
+    """
+    _run(db, """
+        ALTER TABLE runs ADD COLUMN sources INTEGER;
+        ALTER TABLE runs ADD COLUMN fetched INTEGER;
+        ALTER TABLE runs ADD COLUMN not_modified INTEGER;
+        ALTER TABLE runs ADD COLUMN failed INTEGER;
+        ALTER TABLE runs ADD COLUMN articles_new INTEGER;
+        ALTER TABLE runs ADD COLUMN matches INTEGER;
+        ALTER TABLE runs ADD COLUMN new_items INTEGER;
+        ALTER TABLE runs ADD COLUMN sources_failed INTEGER;
+        ALTER TABLE runs ADD COLUMN events INTEGER;
+        ALTER TABLE runs ADD COLUMN log TEXT;
+        """)
     db.execute("CREATE TABLE digest_channels (channel TEXT PRIMARY KEY, health TEXT NOT NULL DEFAULT '{}', "
                "last_attempt TEXT, last_success TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0)")
     db.execute("CREATE TABLE digest_sent (channel TEXT NOT NULL, kind TEXT NOT NULL, item_id INTEGER NOT NULL, "
                "center_key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (channel, kind, item_id))")
     db.execute("CREATE INDEX runs_started ON runs(started)")
 
-# -- v4 ------------------------------------------------------------
-# Schema v4 (issue 7, speed): an index on articles.fetched_url.
-#
-# Appended to `monitor.store.database.MIGRATIONS`; it imports nothing of the monitor so that store.py can import it.
-#
-# `Store.known_article_urls` looks every candidate URL up by canonical URL (indexed: UNIQUE) and by the
-# URL it was fetched from; without this index the second lookup scanned the whole articles table, so
-# `monitor run` (once per source) and `monitor backfill` (once per batch of pages) slowed down as the
-# database grew: about 60 ms a lookup at 3,300 articles.
+
+@migration
 def m004_speed(db: sqlite_utils.Database) -> None:
+    """Speed (issue 7): an index on articles.fetched_url.
+
+    `Store.known_article_urls` looks every candidate URL up by canonical URL (indexed: UNIQUE) and by the
+    URL it was fetched from; without this index the second lookup scanned the whole articles table (about
+    60 ms a lookup at 3,300 articles)."""
     db.execute("CREATE INDEX IF NOT EXISTS articles_fetched_url ON articles(fetched_url)")
 
-# -- v5 ------------------------------------------------------------
-# Schema v5 (known centers): queue items say where they come from.
-#
-# Appended to `monitor.store.database.MIGRATIONS`; it imports nothing of the monitor so that store.py can import it.
-# Frozen: it is the SQL of version 5 as released; a later change of the schema is a new migration.
-#
-# - `items.origin`: 'found' (the monitor found the center in an article; every item before v5) or
-#   'imported' (it came from an analyst's list of known centers, `monitor registry import`).
-# - `items.source`: for an imported center, where the list says its facts come from (a citation, a URL,
-#   or the name of the file it was imported from).
-_V5_SCHEMA = (
-    "ALTER TABLE items ADD COLUMN origin TEXT NOT NULL DEFAULT 'found' CHECK (origin IN ('found', 'imported'))",
-    "ALTER TABLE items ADD COLUMN source TEXT",
-)
 
-
+@migration
 def m005_known_centers(db: sqlite_utils.Database) -> None:
-    for statement in _V5_SCHEMA:
-        db.execute(statement)
+    """Known centers: queue items say where they come from.
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    m001_initial, m002_triage, m003_operations, m004_speed, m005_known_centers)
+    - `items.origin`: 'found' (the monitor found the center in an article; every item before v5) or
+      'imported' (it came from an analyst's list of known centers, `monitor registry import`).
+    - `items.source`: for an imported center, where the list says its facts come from (a citation, a URL,
+      or the name of the file it was imported from).
+    """
+    db.execute("ALTER TABLE items ADD COLUMN origin TEXT NOT NULL DEFAULT 'found' "
+               "CHECK (origin IN ('found', 'imported'))")
+    db.execute("ALTER TABLE items ADD COLUMN source TEXT")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -3,17 +3,21 @@
 Every decision is an append-only row in `decisions` (reviewer, time, action, before, after, reason),
 written by `record` in the transaction of the change. An item merged into another keeps its row with
 status "merged" and `merged_into`; `list_items` leaves merged items out unless asked for them.
-Edit, merge, split and undo are in monitor/review/actions.py.
+Edit, merge, split and undo are in monitor/review/actions.py; the writes they make are in
+monitor/store/items.py.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from monitor.errors import MonitorError, NotFoundError
-from monitor.store.database import Store, now
+from monitor.store.clock import now
+
+if TYPE_CHECKING:
+    from monitor.store.database import Store
 
 Status = Literal["new", "confirmed", "rejected", "merged"]
 STATUSES: tuple[str, ...] = ("new", "confirmed", "rejected", "merged")
@@ -34,6 +38,18 @@ class Mention:
     published: str | None
     evidence: str
     confidence: float
+
+
+@dataclass(frozen=True)
+class ItemSource:
+    """An article that reports an item, and the article it copies (if it is a copy), for the registry."""
+
+    article_id: int
+    outlet: str | None
+    url: str
+    title: str | None
+    published: str | None
+    copy_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +116,23 @@ def mentions(store: Store, item_id: int) -> list[Mention]:
     return [Mention(*row) for row in rows]
 
 
+def item_sources(store: Store, item_id: int) -> list[ItemSource]:
+    """Every article attached to an item with the article it copies, oldest publication first."""
+    rows = store.db.execute(
+        "SELECT DISTINCT a.id, a.outlet, a.url, a.title, a.published, c.original_id FROM events e "
+        "JOIN articles a ON a.id = e.article_id LEFT JOIN copies c ON c.article_id = a.id "
+        "WHERE e.item_id = ? ORDER BY a.published, a.id", [item_id]).fetchall()
+    return [ItemSource(*row) for row in rows]
+
+
+def origin(store: Store, item_id: int) -> tuple[str, str | None]:
+    """Where an item comes from: ("found" or "imported", the source an imported center's list names)."""
+    row = store.db.execute("SELECT origin, source FROM items WHERE id = ?", [item_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"queue item {item_id} does not exist; see `monitor queue list`")
+    return str(row[0]), row[1]
+
+
 def decide(store: Store, item_id: int, action: Literal["confirm", "reject"], reviewer: str,
            reason: str | None = None, note: str | None = None) -> QueueItem:
     """Confirm or reject an item; the decision is appended to `decisions` in the same transaction."""
@@ -159,3 +192,35 @@ def history(store: Store, item_id: int) -> list[dict[str, Any]]:
                             [item_id, item_id]).fetchall()
     keys = ("id", "reviewer", "at", "action", "before", "after", "reason", "item_id", "other_item_id", "undoes")
     return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def confirmation(store: Store, item_id: int) -> tuple[str, str] | None:
+    """(reviewer, time) of the last confirmation or import of an item, if it had one."""
+    row = store.db.execute("SELECT reviewer, at FROM decisions WHERE item_id = ? AND action IN "
+                           "('confirm', 'import') ORDER BY id DESC LIMIT 1", [item_id]).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def last_open_decision(store: Store, item_id: int, actions: tuple[str, ...]
+                       ) -> tuple[int, int, str, str, int | None] | None:
+    """The last decision among `actions` involving an item (as `item_id` or `other_item_id`) that no undo
+    has reversed yet: (id, item id, action, before as JSON, other item id)."""
+    marks = ",".join("?" * len(actions))
+    row = store.db.execute(
+        f"SELECT id, item_id, action, before, other_item_id FROM decisions WHERE (item_id = ? OR other_item_id = ?) "
+        f"AND action IN ({marks}) AND id NOT IN (SELECT undoes FROM decisions WHERE undoes IS NOT NULL) "
+        "ORDER BY id DESC LIMIT 1", [item_id, item_id, *actions]).fetchone()
+    if row is None:
+        return None
+    return int(row[0]), int(row[1]), str(row[2]), str(row[3] or "null"), int(row[4]) if row[4] is not None else None
+
+
+def has_open_decisions(store: Store, item_id: int, actions: tuple[str, ...]) -> bool:
+    """Whether an item has decisions of its own among `actions` that no undo has reversed (the split that made
+    it, recorded on the item it was split from, does not count)."""
+    marks = ",".join("?" * len(actions))
+    row = store.db.execute(
+        f"SELECT count(*) FROM decisions WHERE (item_id = ? OR (other_item_id = ? AND action != 'split')) "
+        f"AND action IN ({marks}) AND id NOT IN (SELECT undoes FROM decisions WHERE undoes IS NOT NULL)",
+        [item_id, item_id, *actions]).fetchone()
+    return int(row[0]) > 0

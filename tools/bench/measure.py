@@ -45,7 +45,7 @@ from monitor.run.backfill import (
     warm_worker,
     worker_analyzer,
 )
-from monitor.run.daily import Analyzer
+from monitor.run.ingest import Analyzer
 from monitor.store.database import Store
 from tools.bench.corpus import BASE_URL, CorpusMaker
 

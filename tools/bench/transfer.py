@@ -1,27 +1,22 @@
 """Bytes on the wire: two `monitor run`s over the sample server, the second over unchanged sources.
 
-The sample server of `make demo` (tools.demo.SampleHandler: ETag and 304) is started with a handler
-that counts every byte it writes (status line, headers and body). The second run should cost little:
-feeds and list pages answer 304 to the conditional GET, and articles already stored are not fetched.
+The sample server of `make demo` (tools.demo.serve_samples: ETag and 304) is started with a handler that
+counts every byte it writes (status line, headers and body). The second run should cost little: feeds
+and list pages answer 304 to the conditional GET, and articles already stored are not fetched.
 """
 
 from __future__ import annotations
 
-import http.server
 import tempfile
 import threading
-import tomllib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from monitor.run.daily import run
 from monitor.sources.config import load_config
 from monitor.store.database import Store
-from tools.demo import SAMPLES, SampleHandler, sample_config
+from tools.demo import SampleHandler, sample_config, serve_samples
 
 
 class _Counter:
@@ -51,7 +46,11 @@ class _CountingWriter:
 
 
 class CountingHandler(SampleHandler):
-    counter: _Counter
+    """The sample handler, counting the requests and every byte written to `counter`."""
+
+    def __init__(self, *args: Any, counter: _Counter, **kwargs: Any) -> None:
+        self.counter = counter
+        super().__init__(*args, **kwargs)
 
     def setup(self) -> None:
         super().setup()
@@ -74,30 +73,10 @@ class Transfer:
         return self.second_bytes / self.first_bytes if self.first_bytes else 0.0
 
 
-@contextmanager
-def _counting_server(counter: _Counter) -> Iterator[str]:
-    site = SAMPLES / "site"
-    headers_file = site / "_headers.toml"
-    extra = tomllib.loads(headers_file.read_text("utf-8")) if headers_file.exists() else {}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
-    base_url = f"http://127.0.0.1:{server.server_port}"
-    handler = type("Handler", (CountingHandler,), {"counter": counter})
-    server.RequestHandlerClass = partial(handler, root=site.resolve(), base_url=base_url,  # type: ignore[assignment]
-                                         headers={str(k): {str(n): str(v) for n, v in dict(h).items()}
-                                                  for k, h in extra.items()})
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield base_url
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def measure_transfer() -> Transfer:
     """Two runs of the daily job over the samples into one fresh database; bytes sent for each."""
     counter = _Counter()
-    with _counting_server(counter) as base, tempfile.TemporaryDirectory() as tmp:
+    with serve_samples(handler=CountingHandler, counter=counter) as base, tempfile.TemporaryDirectory() as tmp:
         config = load_config(sample_config(base, Path(tmp) / "feeds.toml"))
         store = Store.open(Path(tmp) / "transfer.db")
         try:
