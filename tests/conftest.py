@@ -6,10 +6,12 @@ tests/support/realworld.py); without that folder they skip, and one line at the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from monitor.store.database import Store
 from tests.support.realworld import MARKER, REALWORLD, REASON, require
 
 
@@ -43,6 +45,15 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def realworld() -> Path:
     return require()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty Store of the test's own (tmp_path/m.db), closed after it; a module that needs data in it
+    defines its own `store`."""
+    opened = Store.open(tmp_path / "m.db")
+    yield opened
+    opened.close()
 
 
 pytest_plugins = ["tests.support.http"]

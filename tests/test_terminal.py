@@ -17,17 +17,16 @@ from rich.console import Console
 from monitor.cli import cli
 from monitor.errors import MonitorError
 from monitor.events.keys import center_key
-from monitor.models import Article, Event, Place
+from monitor.models import REJECT_REASONS, Article, Event, Place
+from monitor.review.keys import KeyInput, LineKeys, terminal_keys
 from monitor.review.terminal import (
-    LineKeys,
     ReviewSession,
     changed_fields,
     evidence_text,
     parse_assignment,
-    terminal_keys,
 )
 from monitor.store.database import Store
-from monitor.store.queue import REJECT_REASONS, get_item, list_items
+from monitor.store.queue import get_item, list_items
 
 LUOYANG = Place("洛阳市", "河南省", "city", "410300")
 GANSU = Place("甘肃省", "甘肃省", "province", "620000")
@@ -260,15 +259,20 @@ def test_a_reviewer_name_is_required(store: Store) -> None:
         session(store, [], reviewer="  ")
 
 
-def test_read_line_echoes_handles_backspace_and_escape(store: Store) -> None:
-    review, out = session(store, ["p", "l", "x", "\x7f", "a", "c", "e", "=", "洛", "阳", "\r"])
-    assert review.read_line("> ") == "place=洛阳"
+def key_input(keys: list[str]) -> tuple[KeyInput, io.StringIO]:
+    out = io.StringIO()
+    return KeyInput(keys, Console(file=out, width=120)), out
+
+
+def test_read_line_echoes_handles_backspace_and_escape() -> None:
+    keys, out = key_input(["p", "l", "x", "\x7f", "a", "c", "e", "=", "洛", "阳", "\r"])
+    assert keys.line("> ") == "place=洛阳"
     assert "\b \b" in out.getvalue()
-    review, out = session(store, ["洛", "阳", "\x7f", "\n"])
-    assert review.read_line("> ") == "洛"
+    keys, out = key_input(["洛", "阳", "\x7f", "\n"])
+    assert keys.line("> ") == "洛"
     assert "\b\b  \b\b" in out.getvalue()  # a wide character takes two columns
-    review, out = session(store, [*"abc", "\x1b"])
-    assert review.read_line("> ") is None
+    keys, out = key_input([*"abc", "\x1b"])
+    assert keys.line("> ") is None
     assert "cancelled" in out.getvalue()
 
 

@@ -15,6 +15,7 @@ from monitor.cli.common import (
     lexicon_option,
     open_store,
 )
+from monitor.models import HIT_CATEGORIES
 
 # -- lexicon --------------------------------------------------------------------------------------
 
@@ -47,7 +48,7 @@ def lexicon_list(lexicon: str | None, fmt: str, category: str | None) -> None:
 @lexicon.command("add")
 @lexicon_option
 @click.argument("term")
-@click.option("--category", required=True, help="center, trigger, branch, negative, theme, partner, or a new one.")
+@click.option("--category", required=True, help=f"{', '.join(HIT_CATEGORIES)}, or a new one.")
 @click.option("--note", default=None, help="Why the term is there.")
 @click.option("--variant", "variants", multiple=True, help="Another written form (repeatable).")
 def lexicon_add(lexicon: str | None, term: str, category: str, note: str | None, variants: tuple[str, ...]) -> None:

@@ -7,13 +7,14 @@ import sys
 import click
 
 from monitor.cli.common import cli, db_option, open_store
+from monitor.models import ITEM_STATUSES
 
 
 @cli.command()
 @db_option
 @click.option("--reviewer", envvar="MONITOR_REVIEWER", default=None,
               help="Your name, kept with every decision (env MONITOR_REVIEWER; asked once if missing).")
-@click.option("--status", type=click.Choice(["new", "confirmed", "rejected", "merged", "all"]), default="new",
+@click.option("--status", type=click.Choice([*ITEM_STATUSES, "all"]), default="new",
               show_default=True, help="Which items to go through.")
 def review(db: str, reviewer: str | None, status: str) -> None:
     """Review the queue item by item with single keys.
@@ -28,7 +29,8 @@ def review(db: str, reviewer: str | None, status: str) -> None:
     """
     from rich.console import Console
 
-    from monitor.review.terminal import ReviewSession, terminal_keys
+    from monitor.review.keys import terminal_keys
+    from monitor.review.terminal import ReviewSession
 
     name = reviewer or _ask_reviewer()
     with open_store(db) as store, terminal_keys(sys.stdin) as keys:

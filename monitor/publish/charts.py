@@ -18,7 +18,7 @@ import io
 import logging
 import os
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -194,40 +194,42 @@ def _legend(axes: Axes) -> None:
 def column_chart(name: str, title: str, bars: Sequence[Bar], font: str | None, *, note: str = "",
                  ylabel: str = "centers") -> Chart:
     """Vertical stacked bars in the given order (e.g. months), every k-th label shown when crowded."""
-    from matplotlib.figure import Figure
+    def ticks(axes: Axes) -> None:
+        step = max(1, len(bars) // 24)
+        axes.set_xticks(range(0, len(bars), step), [label(b.label) for b in bars][::step],
+                        rotation=60, ha="right")
+        axes.set_ylabel(ylabel)
 
-    with _style(font):
-        figure = Figure(figsize=(max(6.0, min(14.0, 0.28 * len(bars) + 2)), 3.6))
-        axes = figure.add_subplot()
-        _title(axes, title)
-        if not any(bar.total for bar in bars):
-            _empty(axes, "nothing to show yet")
-        else:
-            _stacked(axes, bars, horizontal=False)
-            step = max(1, len(bars) // 24)
-            axes.set_xticks(range(0, len(bars), step), [label(b.label) for b in bars][::step],
-                            rotation=60, ha="right")
-            axes.set_ylabel(ylabel)
-            _legend(axes)
-        return Chart(name, title, _png(figure), _alt(title, bars), note)
+    size = (max(6.0, min(14.0, 0.28 * len(bars) + 2)), 3.6)
+    return _bar_figure(name, title, bars, font, note, size, horizontal=False, ticks=ticks)
 
 
 def bar_chart(name: str, title: str, bars: Sequence[Bar], font: str | None, *, note: str = "",
               xlabel: str = "centers") -> Chart:
     """Horizontal stacked bars, the first bar on top (for provinces, levels, partners)."""
+    def ticks(axes: Axes) -> None:
+        axes.set_yticks(range(len(bars)), [label(b.label) for b in bars])
+        axes.invert_yaxis()
+        axes.set_xlabel(xlabel)
+
+    size = (7.0, max(2.4, 0.32 * len(bars) + 1.2))
+    return _bar_figure(name, title, bars, font, note, size, horizontal=True, ticks=ticks)
+
+
+def _bar_figure(name: str, title: str, bars: Sequence[Bar], font: str | None, note: str,
+                size: tuple[float, float], *, horizontal: bool, ticks: Callable[[Axes], None]) -> Chart:
+    """Stacked bars (confirmed, awaiting review) with their `ticks` and labels, or "nothing to show yet"."""
     from matplotlib.figure import Figure
 
     with _style(font):
-        figure = Figure(figsize=(7.0, max(2.4, 0.32 * len(bars) + 1.2)))
+        figure = Figure(figsize=size)
         axes = figure.add_subplot()
         _title(axes, title)
         if not any(bar.total for bar in bars):
             _empty(axes, "nothing to show yet")
         else:
-            _stacked(axes, bars, horizontal=True)
-            axes.set_yticks(range(len(bars)), [label(b.label) for b in bars])
-            axes.invert_yaxis()
-            axes.set_xlabel(xlabel)
+            _stacked(axes, bars, horizontal=horizontal)
+            ticks(axes)
             _legend(axes)
         return Chart(name, title, _png(figure), _alt(title, bars), note)
 

@@ -4,7 +4,9 @@ An entry has the item's fields (center, place, province, level, code, date, part
 whom it was confirmed, the first source (the earliest published mention) and every source (outlet, URL,
 publication date, and the article it copies, if it is a copy). `origin` says how it got there: "confirmed"
 (a reviewer confirmed what the monitor found) or "imported" (from a list of known centers, `monitor
-registry import`; `source` is where the list has it from, and the importer is `confirmed_by`).
+registry import`; `source` is where the list has it from, and the importer is `confirmed_by`). It is
+not the item's stored origin (models.ItemOrigin: "found" or "imported", who put it in the queue): the
+registry holds only confirmed items, so a found one is here as "confirmed".
 GeoJSON gives each entry a point at its division (monitor.publish.locations) or `"geometry": null` where none is
 known (centers of enterprises, places outside the gazetteer).
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from monitor.errors import MonitorError
 from monitor.events.places import Gazetteer
@@ -28,7 +30,8 @@ log = logging.getLogger(__name__)
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "geojson")
 COLUMNS = ("id", "center", "place", "province", "level", "code", "date", "partners", "origin", "first_source",
            "sources")
-ORIGINS: tuple[str, ...] = ("confirmed", "imported")
+RegistryOrigin = Literal["confirmed", "imported"]
+ORIGINS: tuple[RegistryOrigin, ...] = get_args(RegistryOrigin)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class RegistryEntry:
     first_source: ItemSource | None
     sources: list[ItemSource] = field(default_factory=list)
     point: tuple[float, float] | None = None  # (longitude, latitude)
-    origin: str = "confirmed"  # one of ORIGINS
+    origin: RegistryOrigin = "confirmed"
     source: str | None = None  # for an imported center: where the list has it from
 
     def to_dict(self) -> dict[str, Any]:

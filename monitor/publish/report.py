@@ -25,16 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monitor.errors import MonitorError, NotFoundError
+from monitor.models import PLACE_LEVELS
 from monitor.publish import pages
 from monitor.publish.charts import Bar, Chart, Series, bar_chart, column_chart, find_cjk_font, line_chart
 from monitor.publish.trends import center_terms, term_trend, totals, week_range
+from monitor.store import counts
 from monitor.store.database import Store
 from monitor.store.queue import QueueItem, list_items, mentions
 
 log = logging.getLogger(__name__)
 
 AUTO = "auto"
-LEVELS = ("province", "city", "county", "district", "other")
 TOP_PARTNERS = 15
 MAX_TREND_TERMS = 6
 TITLE = "International communication centers (国际传播中心)"
@@ -105,8 +106,8 @@ def by_province(items: Sequence[QueueItem]) -> list[Bar]:
 
 def by_level(items: Sequence[QueueItem]) -> list[Bar]:
     confirmed, unreviewed = _counters(items, lambda i: [i.level or "(unknown)"])
-    extra = sorted(set(confirmed + unreviewed) - set(LEVELS))
-    return _bars(confirmed, unreviewed, [*LEVELS, *extra])
+    extra = sorted(set(confirmed + unreviewed) - set(PLACE_LEVELS))
+    return _bars(confirmed, unreviewed, [*PLACE_LEVELS, *extra])
 
 
 def top_partners(items: Sequence[QueueItem], limit: int = TOP_PARTNERS) -> list[Bar]:
@@ -178,7 +179,7 @@ def _trend_rows(found: Sequence[Trend]) -> list[tuple[str, int, int, str, str]]:
 
 
 def _summary(store: Store, confirmed: int, unreviewed: int, include_new: bool) -> str:
-    rejected = store.count("items", "WHERE status = 'rejected'")
+    rejected = counts.items_of_status(store, "rejected")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     shown = ("Items awaiting review are charted in a lighter colour and listed separately."
              if include_new else f"{unreviewed} items awaiting review are left out (confirmed only).")

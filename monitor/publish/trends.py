@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from monitor.errors import MonitorError, NotFoundError
+from monitor.match.hits import CENTER
 from monitor.normalize import fold_width, to_simplified
 from monitor.store import counts
 from monitor.store.database import Store
@@ -131,7 +132,7 @@ def _no_hits_message(store: Store, wanted: str) -> str:
 
 def center_terms(store: Store) -> list[str]:
     """The lexicon's center terms (category 'center') that have hits, most hits first."""
-    return counts.terms_by_hits(store, "center")
+    return counts.terms_by_hits(store, CENTER)
 
 
 def totals(rows: Iterable[TrendRow]) -> Counter[str]:

@@ -28,7 +28,7 @@ from typing import Any
 
 from monitor.errors import MonitorError, NotFoundError
 from monitor.events.places import Gazetteer, short_forms
-from monitor.models import Place
+from monitor.models import PLACE_LEVELS, Place
 from monitor.review.archive import archived_html
 from monitor.store import items
 from monitor.store.database import Store
@@ -48,14 +48,13 @@ from monitor.store.search import SearchHit, search_articles
 log = logging.getLogger(__name__)
 
 EDITABLE_FIELDS: tuple[str, ...] = ("center", "place", "province", "level", "code", "date", "partners")
-LEVELS: tuple[str, ...] = ("province", "city", "county", "district", "other")
 UNDOABLE: tuple[str, ...] = ("confirm", "reject", "edit", "merge", "split")
 _DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _CODE = re.compile(r"\d{6}")
 _PARTNER_SPLIT = re.compile(r"[;；,，、\n]+")
-_RANK = {level: n for n, level in enumerate(LEVELS)}
+_RANK = {level: n for n, level in enumerate(PLACE_LEVELS)}
 
-__all__ = ["EDITABLE_FIELDS", "LEVELS", "SearchHit", "archived_html", "edit", "merge", "place_suggestions",
+__all__ = ["EDITABLE_FIELDS", "SearchHit", "archived_html", "edit", "merge", "place_suggestions",
            "search", "split", "undo", "validate_changes"]
 
 
@@ -121,8 +120,8 @@ def _check_province(value: Any) -> str | None:
 
 def _check_level(value: Any) -> str | None:
     level = _text(value, "level")
-    if level is not None and level not in LEVELS:
-        raise MonitorError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
+    if level is not None and level not in PLACE_LEVELS:
+        raise MonitorError(f"unknown level {level!r}: choose one of {', '.join(PLACE_LEVELS)}")
     return level
 
 

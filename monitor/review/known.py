@@ -40,7 +40,7 @@ from typing import Any
 from monitor.errors import MonitorError
 from monitor.events.keys import center_key
 from monitor.events.places import Gazetteer
-from monitor.models import Event, Place
+from monitor.models import PLACE_LEVELS, Event, Place
 from monitor.normalize import fold_width, to_simplified
 from monitor.store import items
 from monitor.store.database import Store
@@ -48,7 +48,6 @@ from monitor.store.queue import check_reviewer, get_item, record, snapshot
 
 COLUMNS: tuple[str, ...] = ("center", "place", "province", "level", "code", "date", "partners", "source")
 FORMATS: tuple[str, ...] = ("csv", "json")
-LEVELS: tuple[str, ...] = ("province", "city", "county", "district", "other")
 DEFAULT_REVIEWER = "import"
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _CODE = re.compile(r"\d{2}(?:\d{2}){0,5}")
@@ -338,8 +337,8 @@ class _RowCheck:
     def level(self) -> str | None:
         level = self.text("level")
         level = level.lower() if level else None
-        if level is not None and level not in LEVELS:
-            self.problem("level", f"level {level!r} is not a level: use one of {', '.join(LEVELS)}")
+        if level is not None and level not in PLACE_LEVELS:
+            self.problem("level", f"level {level!r} is not a level: use one of {', '.join(PLACE_LEVELS)}")
             return None
         return level
 

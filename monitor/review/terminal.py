@@ -1,8 +1,11 @@
 """`monitor review`: the queue one item at a time in the terminal, decided by single keys.
 
-The loop reads keys from any iterator of strings, so tests feed it a list of keys and a rich Console
-writing to a StringIO; the CLI feeds it the terminal in cbreak mode (`terminal_keys`), or the lines
-of stdin when stdin is not a TTY. Every decision goes through monitor.store.queue and
+Drawing is here (pure functions: an item in, a rich renderable out), and so are the list of items the
+session goes through (`ItemList`: the cursor, items that come and go as they are merged, split and
+undone) and the loop (`ReviewSession`: one key, one action). The keys themselves are read by
+monitor.review.keys, from any iterator of strings, so tests feed a list of keys and a rich Console
+writing to a StringIO; the CLI feeds it the terminal in cbreak mode (`terminal_keys`), or the lines of
+stdin when stdin is not a TTY. Every decision goes through monitor.store.queue and
 monitor.review.actions, so it is committed (with its audit row) the moment the key is pressed:
 quitting, Ctrl-C or the end of input lose nothing.
 
@@ -13,15 +16,11 @@ Example:
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
-import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -29,10 +28,11 @@ from rich.text import Text
 
 from monitor.errors import MonitorError, NotFoundError
 from monitor.events.evidence import pieces, with_marks
+from monitor.models import REJECT_REASONS
 from monitor.review import actions
+from monitor.review.keys import ARROWS, ENTER, QUIT_KEYS, KeyInput
 from monitor.store.database import Store
 from monitor.store.queue import (
-    REJECT_REASONS,
     Mention,
     QueueItem,
     decide,
@@ -52,12 +52,6 @@ HELP: tuple[tuple[str, str], ...] = (
     ("q", "quit (every decision is already saved)"),
 )
 EDITABLE: tuple[str, ...] = actions.EDITABLE_FIELDS
-ARROWS = {"\x1b[A": "k", "\x1b[D": "k", "\x1b[B": "j", "\x1b[C": "j"}
-QUIT_KEYS = frozenset({"q", "Q", "\x04"})  # q or Ctrl-D
-INTERRUPT = "\x03"  # Ctrl-C when the terminal does not turn it into a signal
-ENTER = frozenset({"\r", "\n"})
-CANCEL = "\x1b"
-BACKSPACE = frozenset({"\x7f", "\b"})
 
 STYLE_CENTER = "bold black on yellow"
 STYLE_TRIGGER = "bold underline magenta"
@@ -177,90 +171,89 @@ def parse_assignment(line: str) -> tuple[str, str | None]:
     return field, value.strip() or None
 
 
-# -- keys from the terminal ------------------------------------------------------------------------
+# -- the list of items -----------------------------------------------------------------------------
 
 
-@contextmanager
-def terminal_keys(stream: TextIO) -> Iterator[Iterator[str]]:
-    """Keys from `stream`: single keys in cbreak mode on a TTY, else the characters of its lines.
+class ItemList:
+    """The items a session goes through (those of `status`, None: all but merged) and the cursor on
+    them. Items merged away meanwhile drop out; one that a split or an undo brings back joins after
+    the cursor."""
 
-    The terminal's settings are restored on leaving, whatever happened inside.
-    """
-    fd = _tty_fd(stream)
-    if fd is None:
-        yield LineKeys(stream)
-        return
-    import termios
-    import tty
+    def __init__(self, store: Store, status: str | None) -> None:
+        self.store = store
+        self.status = status
+        self.ids = [item.id for item in list_items(store, status)]
+        self.pos = 0
 
-    saved = termios.tcgetattr(fd)
-    tty.setcbreak(fd)
-    try:
-        yield _raw_keys(fd)
-    finally:
-        try:
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
-        except termios.error as exc:  # the terminal went away meanwhile: nothing to restore
-            log.info("terminal settings not restored: %s", exc)
+    def position(self) -> str:
+        """Where the cursor is, for people: `2/5`."""
+        return f"{self.pos + 1}/{len(self.ids)}"
 
-
-def _tty_fd(stream: TextIO) -> int | None:
-    try:
-        import termios  # noqa: F401  (POSIX only)
-        import tty  # noqa: F401
-
-        return stream.fileno() if stream.isatty() else None
-    except (ImportError, AttributeError, ValueError, OSError):
+    def current(self) -> QueueItem | None:
+        """The item under the cursor; items merged away meanwhile are dropped from the list."""
+        while self.ids:
+            self.pos = min(self.pos, len(self.ids) - 1)
+            item = self.listed(self.ids[self.pos])
+            if item is not None:
+                return item
+            del self.ids[self.pos]
         return None
 
+    def listed(self, item_id: int) -> QueueItem | None:
+        """The item if it belongs in the list: it exists and was not merged (unless merged ones are asked for)."""
+        try:
+            item = get_item(self.store, item_id)
+        except NotFoundError:
+            return None
+        return None if item.status == "merged" and self.status != "merged" else item
 
-class LineKeys:
-    """The characters of a stream's lines, one at a time: the keys when stdin is not a terminal.
+    def forward(self) -> bool:
+        """The cursor on the next item; False (and not moved) on the last."""
+        if self.pos + 1 >= len(self.ids):
+            return False
+        self.pos += 1
+        return True
 
-    Each command is typed on a line and ends with Enter; a prompt's answer is the rest of that line
-    or the next line (so `e` then `place=洛阳市`, or `r` then `2`, each followed by Enter).
-    """
+    def back(self) -> bool:
+        """The cursor on the previous item; False (and not moved) on the first."""
+        if self.pos == 0:
+            return False
+        self.pos -= 1
+        return True
 
-    line_input = True
+    def goto(self, item_id: int) -> None:
+        """Put the cursor on an item, adding it to the list (after the cursor) when it is not there."""
+        if item_id not in self.ids:
+            self.ids.insert(min(self.pos + 1, len(self.ids)), item_id)
+        self.pos = self.ids.index(item_id)
 
-    def __init__(self, stream: Iterable[str]) -> None:
-        self._chars = (char for line in stream for char in line)
+    def add_next(self, item_id: int) -> None:
+        """A new item (split off the current one) right after the cursor."""
+        self.ids.insert(self.pos + 1, item_id)
 
-    def __iter__(self) -> Iterator[str]:
-        return self
+    def merged(self, item_id: int, into: int) -> None:
+        """`item_id` was merged into `into` (the current item): it leaves the list, the cursor stays on `into`."""
+        if item_id in self.ids:
+            self.ids.remove(item_id)
+            self.pos = self.ids.index(into)
 
-    def __next__(self) -> str:
-        return next(self._chars)
-
-
-def _raw_keys(fd: int) -> Iterator[str]:
-    """One string per key press: a character, or a whole escape sequence (arrows)."""
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    while data := _read(fd):
-        chunk = decoder.decode(data)
-        if chunk.startswith(CANCEL):
-            yield chunk
-        else:
-            yield from chunk
-
-
-def _read(fd: int) -> bytes:
-    """What the terminal has for us; nothing (the end of input) when the terminal went away."""
-    try:
-        return os.read(fd, 64)
-    except OSError as exc:
-        log.info("terminal closed: %s", exc)
-        return b""
+    def relist(self, item_id: int) -> None:
+        """After an undo: an item back in play joins the list (cursor on it); one merged away leaves it."""
+        if self.listed(item_id) is not None:
+            self.goto(item_id)
+        elif item_id in self.ids:
+            index = self.ids.index(item_id)
+            del self.ids[index]
+            self.pos -= int(index < self.pos)
 
 
 # -- the loop --------------------------------------------------------------------------------------
 
 
 class ReviewSession:
-    """The interactive loop: one item shown at a time, one key read at a time.
+    """The interactive loop: one item shown at a time, one key read at a time, one action per key.
 
-    `keys` is any iterable of key strings (a character, or an escape sequence for arrows); when it
-    has a true `line_input` attribute (LineKeys), prompts skip the Enter that ended the command line.
+    `keys` is any iterable of key strings (see monitor.review.keys.KeyInput).
     """
 
     def __init__(self, store: Store, reviewer: str, console: Console, keys: Iterable[str],
@@ -270,12 +263,9 @@ class ReviewSession:
         self.store = store
         self.reviewer = reviewer.strip()
         self.console = console
-        self.status = status
-        self.ids = [item.id for item in list_items(store, status)]
-        self.pos = 0
+        self.items = ItemList(store, status)
+        self.keys = KeyInput(keys, console)
         self.done: list[int] = []  # the items changed in this session, in order: what u undoes
-        self._keys = iter(keys)
-        self.line_input = bool(getattr(keys, "line_input", False))
         self._commands: dict[str, Callable[[], None]] = {
             "j": self.next, "k": self.previous, "c": self.confirm, "r": self.reject, "e": self.edit,
             "m": self.merge, "s": self.split, "u": self.undo, "h": self.history, "?": self.help,
@@ -283,8 +273,8 @@ class ReviewSession:
 
     def run(self) -> int:
         """Show items and act on keys until q, Ctrl-C or the end of input; returns the exit code (0)."""
-        if not self.ids:
-            which = f"{self.status} " if self.status else ""
+        if not self.items.ids:
+            which = f"{self.items.status} " if self.items.status else ""
             self.console.print(Text(f"the queue is empty: no {which}items to review"))
             return 0
         self.show()
@@ -299,7 +289,7 @@ class ReviewSession:
 
     def step(self) -> bool:
         """Read one key and act on it; False when it is time to quit."""
-        pressed = self.read_key()
+        pressed = self.keys.key()
         key = ARROWS.get(pressed, pressed)
         if key in QUIT_KEYS:
             return False
@@ -315,110 +305,37 @@ class ReviewSession:
             self.console.print(Text(f"error: {exc}", style="bold red"))
         return True
 
-    # -- input ----------------------------------------------------------------------------------
-
-    def read_key(self) -> str:
-        """The next key; EOFError at the end of input, KeyboardInterrupt for a raw Ctrl-C."""
-        try:
-            key = next(self._keys)
-        except StopIteration:
-            raise EOFError from None
-        if key == INTERRUPT:
-            raise KeyboardInterrupt
-        return key
-
-    def read_choice(self) -> str:
-        """The next key that is not Enter (with line input, a choice comes after the Enter of its key)."""
-        key = self.read_key()
-        while key in ENTER or key == " ":
-            key = self.read_key()
-        return key
-
-    def read_line(self, prompt: str) -> str | None:
-        """A line typed key by key (echoed, backspace works); None when cancelled by Esc or Ctrl-D."""
-        self.console.print(Text(prompt, style="bold"), end="")
-        typed: list[str] = []
-        while True:
-            for char in self.read_key():
-                if char in ENTER and self.line_input and not "".join(typed).strip():
-                    continue  # the Enter that ended the command's own line
-                if char in ENTER:
-                    self.console.print()
-                    return "".join(typed)
-                if char in (CANCEL, "\x04"):
-                    self.console.print(Text(" (cancelled)"))
-                    return None
-                self._type(typed, char)
-
-    def _type(self, typed: list[str], char: str) -> None:
-        if char in BACKSPACE:
-            if typed:
-                width = cell_len(typed.pop())
-                self.console.file.write("\b" * width + " " * width + "\b" * width)
-        elif char.isprintable():
-            typed.append(char)
-            self.console.file.write(char)
-        self.console.file.flush()
-
-    # -- moving ---------------------------------------------------------------------------------
-
-    def current(self) -> QueueItem | None:
-        """The item under the cursor; items merged away meanwhile are dropped from the list."""
-        while self.ids:
-            self.pos = min(self.pos, len(self.ids) - 1)
-            item = self._listed(self.ids[self.pos])
-            if item is not None:
-                return item
-            del self.ids[self.pos]
-        return None
-
-    def _listed(self, item_id: int) -> QueueItem | None:
-        """The item if it belongs in the list: it exists and was not merged (unless merged ones are asked for)."""
-        try:
-            item = get_item(self.store, item_id)
-        except NotFoundError:
-            return None
-        return None if item.status == "merged" and self.status != "merged" else item
-
-    def _goto(self, item_id: int) -> None:
-        """Put the cursor on an item, adding it to the list (after the cursor) when it is not there."""
-        if item_id not in self.ids:
-            self.ids.insert(min(self.pos + 1, len(self.ids)), item_id)
-        self.pos = self.ids.index(item_id)
-
     def show(self, notice: str | None = None) -> None:
         """Redraw the item under the cursor, with `notice` (what just happened) under it."""
-        item = self.current()
+        item = self.items.current()
         if item is None:
             self.console.print(Text("no items left in this list"))
             return
         if self.console.is_terminal:
             self.console.clear()
-        position = f"{self.pos + 1}/{len(self.ids)}"
-        self.console.print(item_view(item, mentions(self.store, item.id), position,
+        self.console.print(item_view(item, mentions(self.store, item.id), self.items.position(),
                                      keep_marks=self.console.color_system is None))
         self.console.print(Text("j/k move · c confirm · r reject · e edit · m merge · s split · u undo · "
                                 "h history · ? help · q quit", style="dim"))
         if notice:
             self.console.print(Text(notice, style="green"))
 
+    # -- moving ---------------------------------------------------------------------------------
+
     def next(self) -> None:
-        if self.pos + 1 >= len(self.ids):
+        if self.items.forward():
+            self.show()
+        else:
             self.console.print(Text("this is the last item (k goes back, q quits)"))
-            return
-        self.pos += 1
-        self.show()
 
     def previous(self) -> None:
-        if self.pos == 0:
+        if self.items.back():
+            self.show()
+        else:
             self.console.print(Text("this is the first item (j goes on, q quits)"))
-            return
-        self.pos -= 1
-        self.show()
 
     def _advance(self, message: str) -> None:
-        if self.pos + 1 < len(self.ids):
-            self.pos += 1
+        if self.items.forward():
             self.show(message)
         else:
             self.show(f"{message}; that was the last item: q quits, k goes back")
@@ -426,7 +343,7 @@ class ReviewSession:
     # -- actions --------------------------------------------------------------------------------
 
     def _item(self) -> QueueItem:
-        item = self.current()
+        item = self.items.current()
         if item is None:
             raise MonitorError("no item to act on")
         return item
@@ -441,7 +358,7 @@ class ReviewSession:
         for number, reason in enumerate(REJECT_REASONS, start=1):
             self.console.print(Text(f"  {number}  {reason}"))
         self.console.print(Text("reason number (Esc cancels): ", style="bold"), end="")
-        key = self.read_choice()
+        key = self.keys.choice()
         self.console.print(Text(key if key.isprintable() else ""))
         if not (key.isdigit() and 1 <= int(key) <= len(REJECT_REASONS)):
             self.console.print(Text("not rejected: no reason chosen"))
@@ -453,7 +370,7 @@ class ReviewSession:
 
     def edit(self) -> None:
         item = self._item()
-        line = self.read_line(f"edit item {item.id}, field=value ({', '.join(EDITABLE)}): ")
+        line = self.keys.line(f"edit item {item.id}, field=value ({', '.join(EDITABLE)}): ")
         if not line or not line.strip():
             self.console.print(Text("nothing changed"))
             return
@@ -470,37 +387,26 @@ class ReviewSession:
         actions.undo(self.store, target, self.reviewer)
         row = history(self.store, target)[-1]
         for item_id in {row["item_id"], row["other_item_id"]} - {None, target}:
-            self._relist(item_id)
-        self._relist(target)
+            self.items.relist(item_id)
+        self.items.relist(target)
         self.show(f"{row['reason'] or 'undo'} on item {target}")
-
-    def _relist(self, item_id: int) -> None:
-        """After an undo: an item back in play joins the list (cursor on it); one merged away leaves it."""
-        if self._listed(item_id) is not None:
-            self._goto(item_id)
-        elif item_id in self.ids:
-            index = self.ids.index(item_id)
-            del self.ids[index]
-            self.pos -= int(index < self.pos)
 
     def merge(self) -> None:
         item = self._item()
-        line = self.read_line(f"merge which item into item {item.id}? id: ")
+        line = self.keys.line(f"merge which item into item {item.id}? id: ")
         if not line or not line.strip():
             self.console.print(Text("nothing merged"))
             return
         other = _number(line, "an item id")
         actions.merge(self.store, item.id, other, self.reviewer)
         self.done.append(item.id)
-        if other in self.ids:
-            self.ids.remove(other)
-            self.pos = self.ids.index(item.id)
+        self.items.merged(other, into=item.id)
         self.show(f"item {other} merged into item {item.id}")
 
     def split(self) -> None:
         item = self._item()
         found = mentions(self.store, item.id)
-        line = self.read_line(f"split which mention (1-{len(found)}) off into its own item? ")
+        line = self.keys.line(f"split which mention (1-{len(found)}) off into its own item? ")
         if not line or not line.strip():
             self.console.print(Text("nothing split"))
             return
@@ -509,7 +415,7 @@ class ReviewSession:
             raise MonitorError(f"mention {number} does not exist; choose 1-{len(found)}")
         new = actions.split(self.store, item.id, found[number - 1].article_id, self.reviewer)
         self.done.append(item.id)
-        self.ids.insert(self.pos + 1, new.id)
+        self.items.add_next(new.id)
         self.show(f"mention {number} is now item {new.id} (j shows it)")
 
     def history(self) -> None:
@@ -527,4 +433,4 @@ def _number(line: str, what: str) -> int:
     return int(text)
 
 
-__all__ = ["EDITABLE", "HELP", "LineKeys", "ReviewSession", "evidence_text", "item_view", "terminal_keys"]
+__all__ = ["EDITABLE", "HELP", "ItemList", "ReviewSession", "evidence_text", "item_view"]

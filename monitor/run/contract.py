@@ -2,7 +2,9 @@
 
 The contract is in ../shared/DESIGN.md ("Contracts"): one input line per article,
 `{"url", "title", "text", "published": "YYYY-MM-DD", "html"}` (`html` instead of `text` is allowed);
-accuracy is scored on it (tools/evaluation.py runs `monitor extract`). It never needs the network.
+accuracy is scored on it (tools/evaluation runs `monitor extract`). It never needs the network.
+Each event line is `Event.to_contract()`: a date without a year ("--MM-DD", "--MM") when neither the text,
+the URL nor `published` gives one, and `late` (true for a late copy of a launch report).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from monitor.normalize import fold_width, normalize, to_simplified
 from monitor.run.ingest import Analyzer, IngestCounts, ingest
 from monitor.store.articles import matched_ids
 from monitor.store.database import Store, StoredArticle
+from monitor.store.search import spellings
 
 log = logging.getLogger(__name__)
 SNIPPET = 24
@@ -44,14 +45,11 @@ class TermReport:
 
 def term_hits(store: Store, term: str, limit: int = 20) -> TermReport:
     """Stored articles whose normalized text holds `term` (simplified or traditional), with snippets."""
-    import opencc
-
     wanted = to_simplified(fold_width(term.strip()))
-    traditional = str(opencc.OpenCC("s2t").convert(wanted))
     report = TermReport(wanted)
     matched = matched_ids(store)
     seen: set[int] = set()
-    for form in dict.fromkeys((wanted, traditional, term.strip())):
+    for form in spellings(term.strip()):
         for stored in store.stored_articles(only_matching=form):
             if stored.id not in seen:
                 seen.add(stored.id)
@@ -107,7 +105,8 @@ def rescan(store: Store, analyzer: Analyzer, *, reextract: bool = False,
 
 def _article(store: Store, stored: StoredArticle, reextract: bool, summary: RescanSummary) -> Article:
     published = dt.date.fromisoformat(stored.published[:10]) if stored.published else None
-    article = Article(stored.url, stored.title, stored.text, published)
+    fetched = dt.date.fromisoformat(stored.fetched_at[:10]) if stored.fetched_at else None
+    article = Article(stored.url, stored.title, stored.text, published, fetched_on=fetched)
     if not reextract:
         return article
     raw = store.raw_page(stored.id)
@@ -119,4 +118,5 @@ def _article(store: Store, stored: StoredArticle, reextract: bool, summary: Resc
         return article
     summary.reextracted += 1
     store.update_text(stored.id, fresh.text, fresh.title or stored.title)
-    return Article(stored.url, fresh.title or stored.title, fresh.text, fresh.published or article.published)
+    return Article(stored.url, fresh.title or stored.title, fresh.text, fresh.published or article.published,
+                   fetched_on=article.fetched_on)

@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
+from monitor.models import OutletLevel
 from monitor.normalize import normalize, to_simplified
 from monitor.store.clock import now
 
@@ -112,8 +113,8 @@ def source_name(text: str, raw_html: str | None = None) -> str | None:
 
 
 # On the same day, the nearer outlet is taken as the first to report (local press breaks a launch,
-# central outlets re-publish it).
-_LEVEL_RANK = {"county": 0, "city": 1, "provincial": 2, "enterprise": 3, "central": 4}
+# central outlets re-publish it). An order of its own, not that of OUTLET_LEVELS; unknown levels last.
+_LEVEL_RANK: dict[OutletLevel, int] = {"county": 0, "city": 1, "provincial": 2, "enterprise": 3, "central": 4}
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class _Stored:
     id: int
     outlet: str | None
     published: str | None
-    level: str | None = None
+    level: OutletLevel | None = None
 
 
 def record_article(db: sqlite_utils.Database, article_id: int) -> Copy | None:
@@ -220,7 +221,7 @@ def _link(db: sqlite_utils.Database, new: _Stored, sig: Signature, source: str |
 
 
 def _age(stored: _Stored) -> tuple[str, int, int]:
-    return (stored.published or "9999", _LEVEL_RANK.get(stored.level or "", 5), stored.id)
+    return (stored.published or "9999", _LEVEL_RANK.get(stored.level, 5) if stored.level else 5, stored.id)
 
 
 def _stored(db: sqlite_utils.Database, article_id: int) -> _Stored:

@@ -1,11 +1,13 @@
-"""Counts over the stored articles: a term's hits per article (for trends) and new articles per outlet (for
-outlet health). Read only."""
+"""Counts over the store: a term's hits per article (for trends), new articles per outlet (for outlet
+health), queue items of a status (for the report). Read only."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from monitor.models import ItemStatus
 
 if TYPE_CHECKING:
     from monitor.store.database import Store
@@ -52,3 +54,8 @@ def new_articles(store: Store, start: dt.date, end: dt.date) -> dict[str, int]:
         "SELECT outlet, count(*) FROM articles WHERE fetched_at >= ? AND fetched_at < ? "
         "AND outlet IS NOT NULL GROUP BY outlet", [start.isoformat(), end.isoformat()])
     return {str(outlet): int(count) for outlet, count in rows}
+
+
+def items_of_status(store: Store, status: ItemStatus) -> int:
+    """How many queue items have `status`."""
+    return int(store.db.execute("SELECT count(*) FROM items WHERE status = ?", [status]).fetchone()[0])

@@ -8,12 +8,11 @@ trigrams: they are matched with instr() instead (a scan, narrowed by the other w
 
 from __future__ import annotations
 
-import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from monitor.normalize import fold_width, to_simplified
+from monitor.normalize import fold_width, to_simplified, to_traditional
 from monitor.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -36,16 +35,10 @@ class SearchHit:
     item_ids: list[int] = field(default_factory=list)
 
 
-@functools.cache
-def _to_traditional() -> Any:
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
-def _forms(word: str) -> list[str]:
-    simplified = to_simplified(fold_width(word))
-    return list(dict.fromkeys((word, simplified, str(_to_traditional().convert(simplified)))))
+def spellings(term: str) -> tuple[str, ...]:
+    """The forms a term is looked for in, each once: simplified and half-width, traditional, as typed."""
+    simplified = to_simplified(fold_width(term))
+    return tuple(dict.fromkeys((simplified, to_traditional(simplified), term)))
 
 
 def _phrase(text: str) -> str:
@@ -63,7 +56,7 @@ def search_articles(store: Store, query: str, limit: int = 50) -> list[SearchHit
     short_words = [w for w in words if len(w) < TRIGRAM]
     where, params = _short_filter(short_words)
     if long_words:
-        match = " AND ".join("(" + " OR ".join(_phrase(f) for f in _forms(w)) + ")" for w in long_words)
+        match = " AND ".join("(" + " OR ".join(_phrase(f) for f in spellings(w)) + ")" for w in long_words)
         sql = ("SELECT a.id, a.url, a.title, a.outlet, a.published, a.text FROM articles_fts f "
                "JOIN articles a ON a.id = f.rowid WHERE articles_fts MATCH ?"
                + (f" AND {where}" if where else "") + " ORDER BY f.rank LIMIT ?")
@@ -80,7 +73,7 @@ def _short_filter(words: list[str]) -> tuple[str, list[str]]:
     clauses: list[str] = []
     params: list[str] = []
     for word in words:
-        forms = _forms(word)
+        forms = spellings(word)
         clauses.append("(" + " OR ".join("instr(a.text, ?) > 0 OR instr(COALESCE(a.title, ''), ?) > 0"
                                          for _ in forms) + ")")
         params += [f for form in forms for f in (form, form)]

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from monitor.models import EVENT_TYPES
 from tools.evaluation.gold import SHARED_DIR, require_key
 from tools.evaluation.records import EvaluationError, EventRecord, PlaceRecord, opt_str
 
 DEVSET = SHARED_DIR / "realworld" / "icc-dev" / "articles.jsonl"
-DEV_EVENT_TYPES = ("launch", "branch", "research_center_launch")
+DEV_EVENT_TYPES = (*EVENT_TYPES, "research_center_launch")
 _HELP = "see the README beside the dev set for its fields"
 
 

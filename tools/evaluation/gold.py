@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tools.evaluation.records import EVENT_TYPES, LEVELS, EvaluationError, EventRecord, GoldCase, PlaceRecord
+from monitor.models import EVENT_TYPES, PLACE_LEVELS
+from tools.evaluation.records import EvaluationError, EventRecord, GoldCase, PlaceRecord
 
 SHARED_DIR = Path(__file__).resolve().parents[3] / "shared"
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -44,8 +45,8 @@ def _gold_event(data: Any, where: str) -> EventRecord:
         raise EvaluationError(f"{where}: type {type_!r} is not one of {', '.join(EVENT_TYPES)}")
     place = require_key(data, "place", Mapping, where)
     level = require_key(place, "level", str, f"{where} place")
-    if level not in LEVELS:
-        raise EvaluationError(f"{where}: place level {level!r} is not one of {', '.join(LEVELS)}")
+    if level not in PLACE_LEVELS:
+        raise EvaluationError(f"{where}: place level {level!r} is not one of {', '.join(PLACE_LEVELS)}")
     return EventRecord(
         type=type_,
         center=require_key(data, "center", str, where),

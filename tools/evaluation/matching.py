@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
-import opencc
-
+from monitor.normalize import to_simplified
 from tools.evaluation.records import EventRecord, PlaceRecord
 
 FIELDS = ("province", "level", "place", "code", "date")
@@ -25,13 +23,6 @@ _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]
 # Bare generic names never match another name by containment (they would match every center).
 GENERIC_CENTERS = frozenset({"中心", "分中心", "国际传播中心", "国际传媒中心", "国际传播分中心"})
 PARTNER_MIN_CONTAINED = 4
-
-_T2S: Any = opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return str(_T2S.convert(text))
-
 
 def normalize_name(text: str | None) -> str:
     """The form names are compared in (see the module's doc)."""

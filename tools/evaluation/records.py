@@ -9,9 +9,6 @@ from typing import Any, Protocol
 
 from monitor.errors import MonitorError
 
-LEVELS = ("province", "city", "county", "district", "other")
-EVENT_TYPES = ("launch", "branch")
-
 
 class EvaluationError(MonitorError):
     """A gold set cannot be read or the extractor did not run; the message says where and why."""

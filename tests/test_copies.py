@@ -1,10 +1,9 @@
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from monitor.models import Place
-from monitor.store import copies as dedupe
+from monitor.store import copies
 from monitor.store.database import Store
 from monitor.store.queue import list_items, mentions
 from tests.support.triage import OTHER, REPORT, event, save
@@ -13,29 +12,24 @@ _LEAD = "3月26日上午，开封国际传播中心在开封市揭牌成立。"
 TRADITIONAL = "3月26日上午，開封國際傳播中心在開封市揭牌成立。" + REPORT[len(_LEAD):]
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "d.db")
-
-
 def test_traditional_repost_has_the_signature_of_its_original() -> None:
-    a, b = dedupe.signature(REPORT), dedupe.signature(TRADITIONAL)
+    a, b = copies.signature(REPORT), copies.signature(TRADITIONAL)
     assert a is not None and b is not None
-    assert dedupe.similarity(a, b) == 1.0
+    assert copies.similarity(a, b) == 1.0
 
 
 def test_different_reports_are_far_apart_and_short_texts_are_not_signed() -> None:
-    a, b = dedupe.signature(REPORT), dedupe.signature(OTHER)
+    a, b = copies.signature(REPORT), copies.signature(OTHER)
     assert a is not None and b is not None
-    assert dedupe.similarity(a, b) < 0.2
-    assert dedupe.signature("开封国际传播中心揭牌") is None
+    assert copies.similarity(a, b) < 0.2
+    assert copies.signature("开封国际传播中心揭牌") is None
 
 
 def test_a_wire_copy_with_an_extra_paragraph_is_still_close() -> None:
-    a = dedupe.signature(REPORT)
-    b = dedupe.signature("华夏社开封3月27日电（记者 宋明哲）" + REPORT + "据了解，这是河南省又一家地市级国际传播中心。")
+    a = copies.signature(REPORT)
+    b = copies.signature("华夏社开封3月27日电（记者 宋明哲）" + REPORT + "据了解，这是河南省又一家地市级国际传播中心。")
     assert a is not None and b is not None
-    assert dedupe.similarity(a, b) >= dedupe.COPY_SIMILARITY
+    assert copies.similarity(a, b) >= copies.COPY_SIMILARITY
 
 
 @pytest.mark.parametrize(("text", "html", "expected"), [
@@ -46,7 +40,7 @@ def test_a_wire_copy_with_an_extra_paragraph_is_still_close() -> None:
     ("正文", "<div>未经授权禁止转载、摘编</div>", None),
 ])
 def test_source_lines_name_the_outlet(text: str, html: str | None, expected: str | None) -> None:
-    assert dedupe.source_name(text, html) == expected
+    assert copies.source_name(text, html) == expected
 
 
 def test_the_earliest_article_is_the_original_even_when_it_arrives_last(store: Store) -> None:
@@ -55,16 +49,16 @@ def test_the_earliest_article_is_the_original_even_when_it_arrives_last(store: S
     mirror_id, _ = save(store, "http://szw/1", TRADITIONAL, [event("http://szw/1")], outlet="神州网",
                         level="central", published=dt.date(2025, 3, 28))
     original_id, _ = save(store, "http://zz/1", REPORT, [event("http://zz/1")], published=dt.date(2025, 3, 27))
-    assert dedupe.original_of(store.db, copy_id) == original_id
-    assert dedupe.original_of(store.db, mirror_id) == original_id
-    assert dedupe.original_of(store.db, original_id) is None
-    assert dedupe.group_of(store.db, mirror_id) == [original_id, copy_id, mirror_id]
+    assert copies.original_of(store.db, copy_id) == original_id
+    assert copies.original_of(store.db, mirror_id) == original_id
+    assert copies.original_of(store.db, original_id) is None
+    assert copies.group_of(store.db, mirror_id) == [original_id, copy_id, mirror_id]
 
 
 def test_on_the_same_day_local_press_is_the_original(store: Store) -> None:
     wire, _ = save(store, "http://hx/1", REPORT, [], outlet="华夏通讯社", level="central")
     local, _ = save(store, "http://zz/1", REPORT + "本报讯。", [], outlet="中州日报", level="provincial")
-    assert dedupe.original_of(store.db, wire) == local
+    assert copies.original_of(store.db, wire) == local
 
 
 def test_a_source_line_names_the_original_of_a_loose_copy(store: Store) -> None:
