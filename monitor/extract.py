@@ -5,6 +5,12 @@ document date (成文日期 of a government notice), a `<meta>` date, the CMS re
 (方正) pages, a date in the URL path, the byline line under the headline, the feed entry's date,
 and only then trafilatura's guess, refused when it is a date of a link list (related news, sidebar,
 footer).
+
+Page chrome that trafilatura keeps on some layouts (a related-links list inside the article's block, a
+share bar, 上一篇/下一篇, 【广告】 lines) is dropped from the text line by line (`chrome_lines`, in either
+script); normalize blanks the same lines in the matching copy of texts that come from elsewhere.
+trafilatura is imported when a page is first extracted: normalize imports this module, and commands
+that never extract start without it.
 """
 
 from __future__ import annotations
@@ -12,12 +18,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html  # type: ignore[import-untyped]
-import trafilatura
 from lxml import etree
 
 from monitor.models import Article, FeedEntry
@@ -92,7 +97,7 @@ def extract_article(html: str, url: str, entry: FeedEntry | None = None) -> Arti
         log.debug("no article text in %s", url)
         return None
     root = _parse_html(html)
-    text = str(found["text"]).strip()
+    text = without_chrome(str(found["text"])).strip()
     if not _has_prose(text, root):
         log.debug("only links and short lines in %s: not an article", url)
         return None
@@ -142,6 +147,120 @@ def _is_site_tail(separator: str, tail: str) -> bool:
     return _SITE_WORDS.search(tail) is not None
 
 
+# --- page chrome in the text --------------------------------------------------------------------
+
+# The traditional spelling of the simplified characters of the patterns below: chrome is recognised in
+# either script without a converter (tests/test_extract.py checks the pairs against OpenCC).
+_TRADITIONAL = dict(zip("关阅读闻链报荐资讯专题视频扩热门点图为欢顾编辑击广赞条页则后扫码维蓝们众号个闭来发时间记",
+                        "關閱讀聞鏈報薦資訊專題視頻擴熱門點圖為歡顧編輯擊廣贊條頁則後掃碼維藍們眾號個閉來發時間記",
+                        strict=True))
+
+
+def _either_script(pattern: str) -> re.Pattern[str]:
+    """`pattern` (simplified script) compiled to match the traditional spelling of its characters too."""
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        traditional = None if escaped else _TRADITIONAL.get(char)
+        if traditional is None:
+            out.append(char)
+        else:
+            out.append(char + traditional if in_class else f"[{char}{traditional}]")
+        if not escaped and char == "[":
+            in_class = True
+        elif not escaped and char == "]":
+            in_class = False
+        escaped = not escaped and char == "\\"
+    return re.compile("".join(out))
+
+
+# The heading of a list of links to other pages: 相关阅读：, 【热门推荐】, 延伸阅读 … (a link may follow it on
+# the same line: 热门推荐：…).
+_LINK_LIST_HEADING = _either_script(
+    r"^[【\[〖]?(?:相关(?:阅读|新闻|链接|报道|文章|稿件|推荐|资讯|专题|视频|新视频)|(?:延伸|推荐|扩展|拓展)阅读|"
+    r"热门(?:推荐|新闻|文章|排行|阅读|资讯)|热点(?:新闻|推荐|排行)|精彩(?:推荐|图集)|为[你您]推荐|猜你喜欢|"
+    r"更多(?:新闻|阅读|精彩|报道|资讯)|往期(?:回顾|推荐|精彩)|最新(?:新闻|文章|资讯|报道)|(?:今日|编辑)推荐|"
+    r"(?:点击|阅读)?排行榜?|友情链接)[】\]〗]?\s*(?:[:：>]|$)")
+# One marked link or navigation line: 【推荐】…, 【广告】…, 上一篇：…, 下一条：….
+_LINK_LINE = _either_script(r"^[【\[〖]\s*(?:推荐|广告|荐读|热点|热门|专题|延伸阅读|相关|推广|赞助)\s*[】\]〗]|"
+                            r"^[上下前后]一(?:篇|条|页|则)\s*[:：]|^(?:广告|推广)\s*[:：|]")
+# A share, follow or print bar: chrome when the line is short.
+_BAR = _either_script(r"分享(?:到|至)|扫一扫|扫码|二维码|点击蓝字|点击上方|关注我们|关注公众号|点个?[“\"]?在看|"
+                      r"阅读原文|打印本页|关闭窗口|【打印】|【关闭】|收藏本页")
+_BAR_LINE = 40
+# A line of a link list: a headline with a bullet or a date before or after it.
+_BULLET = re.compile(r"^(?:[·•▪►▶◆■□○●]|-\s)")
+_LIST_DATE = re.compile(r"^(?:[·•▪►▶◆■□○●-]\s*)?(?:(?:19|20)\d{2}[-/.]\d{1,2}[-/.]|\d{1,2}[-/])\d{1,2}(?!\d)|"
+                        r"(?:(?:19|20)\d{2}[-/.]\d{1,2}[-/.]|\d{1,2}[-/])\d{1,2}(?:\s+\d{1,2}:\d{2})?\s*[)）]?$")
+# A byline under a headline ends a link list: the page's own header (date, source) is never chrome.
+_BYLINE = _either_script(r"来源|发布(?:时间|日期)|作者|记者")
+_LINK_ITEM = 50  # a link's headline is shorter than this and does not end a sentence
+_A_DATE = re.compile(r"(?:19|20)\d{2}\s*(?:[-/.]|年)\s*\d{1,2}|\d{1,2}\s*月\s*\d{1,2}\s*日")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_TRANSLATION_WORDS, _TRANSLATION_LETTERS = 4, 20  # a line in Latin script this long is a translation
+
+
+def chrome_lines(lines: Sequence[str]) -> set[int]:
+    """The indices of the lines of an article's text (in either script) that are page chrome:
+    link lists under a heading (相关阅读, 热门推荐 …), dated or bulleted link lists that end the text, single
+    marked links (【推荐】…, 【广告】…, 上一篇：…), and short share or follow bars (分享到, 扫一扫, 点击蓝字关注).
+    A bar with a date stays: copied pages write their own header (发布时间, 来源) on such a line."""
+    found: set[int] = set()
+    in_list = False
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        if _LINK_LIST_HEADING.match(line):
+            in_list = True
+        elif in_list and (not _is_link_item(line) or (_BYLINE.search(line) and _A_DATE.search(line))):
+            in_list = False
+        if in_list or _LINK_LINE.match(line) or (len(line) <= _BAR_LINE and _BAR.search(line)
+                                                  and not _A_DATE.search(line)):
+            found.add(index)
+    return found | _closing_link_list(lines)
+
+
+def _is_link_item(line: str) -> bool:
+    return len(line) <= _LINK_ITEM and not line.endswith(("。", "”。"))
+
+
+def _closing_link_list(lines: Sequence[str]) -> set[int]:
+    """Two or more bulleted or dated links after the last line of prose: a link list without a heading."""
+    found: list[int] = []
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index].strip()
+        if not line:
+            continue
+        if not _is_link_item(line):
+            break
+        if _BULLET.match(line) or _LIST_DATE.search(line):
+            found.append(index)
+    return set(found) if len(found) >= 2 else set()
+
+
+def translation_lines(lines: Sequence[str]) -> set[int]:
+    """The indices of the lines written in another script in a Chinese text (a bilingual page prints a
+    translation after each paragraph): lines without Chinese characters and with a few words of Latin script,
+    when most lines of the text are Chinese."""
+    latin = {i for i, line in enumerate(lines) if not _CJK.search(line) and _is_prose_in_latin(line)}
+    chinese = sum(1 for line in lines if _CJK.search(line))
+    return latin if latin and chinese >= len(latin) else set()
+
+
+def _is_prose_in_latin(line: str) -> bool:
+    words = _LATIN_WORD.findall(line)
+    return len(words) >= _TRANSLATION_WORDS and sum(map(len, words)) >= _TRANSLATION_LETTERS
+
+
+def without_chrome(text: str) -> str:
+    """`text` without its page chrome lines (`chrome_lines`)."""
+    lines = text.split("\n")
+    dropped = chrome_lines(lines)
+    return "\n".join(line for i, line in enumerate(lines) if i not in dropped) if dropped else text
+
+
 # --- trafilatura -------------------------------------------------------------------------------
 
 
@@ -164,6 +283,8 @@ def _text_length(found: dict[str, Any] | None) -> int:
 
 def _bare_extraction(html: str, url: str, options: dict[str, Any]) -> dict[str, Any] | None:
     try:
+        import trafilatura  # see the module docstring
+
         document = trafilatura.bare_extraction(html, url=url or None, **options, **_TRAFILATURA_OPTIONS)
     except Exception as exc:  # lxml and trafilatura internals: one bad page must not stop a run
         log.warning("trafilatura failed on %s: %s", url, exc)
@@ -241,8 +362,11 @@ def _choose_date(
 
 
 def _guessed_date(root: Any, guessed: Any) -> dt.date | None:
-    """trafilatura's date, unless it is one of the dates of a link list (related news, sidebar, footer)."""
+    """trafilatura's date, unless it is one of the dates of a link list (related news, sidebar, footer) or
+    1 January: what it guesses from a bare year in the text (2023年度…), not a day the page gives."""
     found = _date_in(guessed if isinstance(guessed, str) else None)
+    if found is not None and (found.month, found.day) == (1, 1):
+        return None
     if found is None or root is None:
         return found
     return None if found in _list_dates(root) else found

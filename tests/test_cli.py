@@ -19,7 +19,7 @@ LAUNCH = {"url": "x", "title": None, "published": "2024-10-30", "html": None,
                   "与中国日报社签署战略合作框架协议。"}
 ORDINARY = {"url": "y", "title": "秋粮", "published": "2024-10-30", "html": None,
             "text": "今年全省秋粮喜获丰收，农民收入持续增长。"}
-CONTRACT_KEYS = {"url", "type", "center", "place", "date", "partners", "confidence", "evidence"}
+CONTRACT_KEYS = {"url", "type", "center", "place", "date", "partners", "confidence", "evidence", "late"}
 
 
 def _lines(*records: object) -> str:

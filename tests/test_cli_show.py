@@ -107,7 +107,7 @@ def test_show_json_is_the_item_with_its_mention_list(db: str) -> None:
         assert out == json.dumps(expected, ensure_ascii=False, indent=2) + "\n"
     assert list(json.loads(out)) == ["id", "status", "type", "center", "place", "province", "level", "code", "date",
                                      "partners", "confidence", "mentions", "first_seen", "reviewer", "note",
-                                     "merged_into", "mention_list"]
+                                     "merged_into", "late", "backfill", "mention_list"]
     csv = show(db, str(item_id), "--format", "csv").splitlines()
     assert csv[0].startswith("id,status,type,center") and "article_id,outlet,published,url,evidence" in csv
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from monitor.extract import clean_title, date_from_url, extract_article
+from monitor.extract import chrome_lines, clean_title, date_from_url, extract_article, translation_lines, without_chrome
 from monitor.models import Article, FeedEntry
 from tests.support.realworld import REALWORLD, require, specimens
 
@@ -297,3 +297,49 @@ def test_real_pages_have_text(name: str) -> None:
     assert article is not None
     assert len(article.text) > 200
     assert article.title
+
+
+# -- page chrome in the text ------------------------------------------------------------------------
+
+
+def test_chrome_lines_are_link_lists_marked_links_and_short_bars() -> None:
+    lines = [
+        "发布时间：2026-03-10 来源：广元日报 分享到：",  # 0 the page's header: kept for its date
+        "【推荐】唐家河春季赏花游",  # 1
+        "青川国际传播中心9日揭牌成立。",  # 2
+        "分享到：微信 微博",  # 3
+        "上一篇：青川县春耕生产全面铺开",  # 4
+        "",  # 5
+        "热门推荐：剑阁国际传播中心揭牌",  # 6 a heading with its first link
+        "· 旺苍国际传播中心上线运行",  # 7
+        "苍溪县举办梨花节",  # 8
+    ]
+    assert chrome_lines(lines) == {1, 3, 4, 6, 7, 8}
+
+
+def test_a_link_list_ends_at_prose_or_at_a_byline() -> None:
+    lines = ["相关新闻", "剑阁国际传播中心揭牌", "当天，中心还与川北医学院签署了合作协议，共建翻译实训基地。",
+             "相关新闻：", "发布时间：2026-03-10 来源：广元日报", "青川讯"]
+    assert chrome_lines(lines) == {0, 1, 3}
+
+
+def test_a_dated_link_list_that_ends_the_text_is_chrome_without_a_heading() -> None:
+    lines = ["青川国际传播中心9日揭牌成立，将面向东南亚开展多语种传播。", "- 2026-03-09剑阁国际传播中心揭牌",
+             "- 2026-03-08苍溪县举办梨花节"]
+    assert chrome_lines(lines) == {1, 2}
+    assert chrome_lines(lines[:2]) == set()  # one link is not a list
+
+
+def test_chrome_is_dropped_from_a_traditional_text_too() -> None:
+    text = "青川國際傳播中心9日揭牌成立。\n相關閱讀：\n· 劍閣國際傳播中心揭牌\n（責任編輯：羅曉琴）"
+    assert without_chrome(text) == "青川國際傳播中心9日揭牌成立。"
+    assert without_chrome("青川國際傳播中心9日揭牌成立。") == "青川國際傳播中心9日揭牌成立。"
+
+
+def test_translation_lines_of_a_chinese_page() -> None:
+    lines = ["湛江国际传播中心揭牌成立。", "The Zhanjiang International Communication Center was launched.",
+             "https://www.example.cn/", "中心由湛江日报社运营。", "The center is run by Zhanjiang Daily."]
+    assert translation_lines(lines) == {1, 4}
+    english = ["The Zhanjiang International Communication Center was launched.", "It is run by Zhanjiang Daily.",
+               "湛江国际传播中心"]
+    assert translation_lines(english) == set()  # a page in English has no translation lines

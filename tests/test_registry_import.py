@@ -304,7 +304,7 @@ def test_a_v4_database_migrates_keeping_its_rows(tmp_path: Path) -> None:
     db.execute("INSERT INTO decisions (item_id, reviewer, at, action) VALUES (1, 'alice', 't', 'confirm')")
     db.conn.close()
     store = Store.open(path)
-    assert SCHEMA_VERSION == 5 and store.db.execute("PRAGMA user_version").fetchone()[0] == 5
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert [(t, store.count(t)) for t in ("articles", "items", "events", "decisions")] == [
         ("articles", 1), ("items", 1), ("events", 1), ("decisions", 1)]
     assert store.db.execute("SELECT origin, source FROM items").fetchall() == [("found", None)]

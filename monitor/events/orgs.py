@@ -15,6 +15,12 @@ components:
   A name may contain another organization (中国新闻社河南分社); the longest span wins;
 - ``merge_entities``: each ORG becomes one token, so the partner rules read words and ORGs alike.
 
+A bracketed aside that names the same body belongs to its name: an alias (辽宁报刊传媒集团（辽宁日报社）),
+a campus or a place (曲阜师范大学（日照校区）, 香港科技大学（广州）), 集团 (海南广播电视总台（集团）); the name
+is written as the text writes it. Noise of real pages is read through: synonym-spun copies of wire stories
+write 宣传部 as 宣扬部, 广播电视台 as 播送电视台 and 融媒体中心 as 融媒体核心 (suffixes of their own), and a
+stray space between a place and its suffix (九江 学院) does not cut a name.
+
 Traditional script is read through an OpenCC copy of the same length, so spans are written as in
 the original text.
 """
@@ -54,7 +60,9 @@ _SUFFIXES = _words(
     "出版集团 委员会 办公室 新闻社 通讯社 日报社 杂志社 出版社 研究院 研究所 研究会 联合会 促进会 基金会",
     "记者站 海外网 日报网 新闻网 校区 分校 分院 外文局 电视台 广播电台 管委会 总公司 总局 分局 分公司",
     "宣传部 统战部 组织部 外联部 网信办 外事办 新闻办 外办 台办 侨办 报社 大学 学院 学校 集团 公司 协会",
-    "学会 商会 联盟 分社 中心 政府 银行 频道 总台 联络部 部 局 厅 院",
+    "学会 商会 联盟 分社 中心 政府 银行 频道 总台 联络部 部 局 厅 院 会馆",
+    "宣扬部 播送电视台 播送电视总台 融媒体核心",  # what synonym spinners make of 宣传部, 广播电视台, 融媒体中心
+    "日报 晚报 时报 商报 早报 快报 文汇报",  # papers named without 社 (星洲日报, 香港文汇报)
 )
 # A lookahead, so that overlapping suffixes are all tried (外事办 inside 外事办公室).
 _SUFFIX_RE = re.compile("(?=(" + "|".join(sorted(_SUFFIXES, key=len, reverse=True)) + "))")
@@ -71,7 +79,12 @@ _JUNK_WORDS = frozenset(_words(
 ))
 _ADMIN_CHARS = frozenset("省市县区州盟旗镇乡村")
 _DETERMINERS = frozenset("各全该本每诸其此这那我")
+# Words that make what follows a description, not a name (与当地华文学校合作: local schools).
+_GENERIC_HEADS = _words("当地 本地 外地 各地 多所 多家 部分 一些 其他 其它 兄弟 有关 相关")
 _PAIRS = {"）": "（", ")": "(", "”": "“", "」": "「"}
+_OPEN, _CLOSE = frozenset("（("), frozenset("）)")
+_MAX_ASIDE_TOKENS = 6
+_PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 _FUNCTION_CHARS = frozenset("由与在同和及跟向对为将把被于从经")
 _FUNCTION_FLAGS = frozenset({"p", "c", "u", "uj", "ul", "uz", "ud", "ug", "uv", "r", "m", "q", "x"})
 # A newspaper or magazine named in title marks (《欧洲时报》): the name inside is an ORG.
@@ -89,6 +102,7 @@ _STOP_FLAGS = frozenset(_words(
 # Words of those parts of speech that do occur in names (中国出版集团, 首都师范大学, 贵州日报当代融媒体集团).
 _NAME_WORDS = frozenset(_words(
     "出版 开发 发行 印刷 经营 促进 推广 规划 设计 保护 创新 联合 首都 高新 当代 现代 今日 近代 新时代 翻译",
+    "青年 少年",
 ))
 _ORDINAL = re.compile(r"第[一二三四五六七八九十]+")
 # Words that end a name on its left whatever jieba's part of speech.
@@ -164,7 +178,17 @@ def _is_place_like(token: Token) -> bool:
 
 def _name_word_at(doc: Doc, token: Token, head: int) -> bool:
     """True when `token` belongs to the name whose suffix starts after token `head - 1`."""
-    return is_name_word(token) or _cut_place(doc, token) or _inside_inner_phrase(doc, token, head)
+    return is_name_word(token) or _cut_place(doc, token) or _inside_inner_phrase(doc, token, head) \
+        or bool(_PARENT_ORG.search(token.text)) or _transliteration_tail(doc, token)  # 曲阜师范大学|日照校区
+
+
+def _transliteration_tail(doc: Doc, token: Token) -> bool:
+    """The last character of a transliterated foreign name that jieba cut off as a word of its own
+    (意大利普拉|托华人华侨联谊会: 普拉 is tagged a transliterated name, 托 a verb)."""
+    if len(token.text) != 1 or token.i == 0 or token.text in _STOP_WORDS or token.text in _FUNCTION_CHARS:
+        return False
+    left = doc[token.i - 1]
+    return not left.whitespace_ and len(left.text) >= 2 and word_flag(left.text) == "nrt"
 
 
 def _cut_place(doc: Doc, token: Token) -> bool:
@@ -179,9 +203,11 @@ def _cut_place(doc: Doc, token: Token) -> bool:
 
 def _glued_prefix_ok(token: Token, prefix: str, suffix: str) -> bool:
     """A suffix that starts inside a jieba word: is the word's head a plausible name (县融|媒体中心)?"""
-    if token.text in _JUNK_WORDS or token.text in _STOP_WORDS or prefix in _STOP_WORDS:
+    if token.text in _JUNK_WORDS or token.text in _STOP_WORDS or prefix in _STOP_WORDS \
+            or prefix.startswith(_GENERIC_HEADS):
         return False
-    if word_flag(prefix) in _STOP_FLAGS:  # 县级|融媒体中心: a description, no name
+    named = word_flag(token.text) in ("nt", "nz")  # 万里学院: jieba knows the whole as a name
+    if word_flag(prefix) in _STOP_FLAGS and not named:  # 县级|融媒体中心: a description, no name
         return False
     if prefix[0] in _DETERMINERS and word_flag(prefix) != "ns" and not _is_place_head(prefix):
         return False  # 各县|融媒体中心
@@ -199,7 +225,7 @@ def _name_start(doc: Doc, first: int) -> int:
         if aside is not None:  # 腾讯科技（深圳）有限公司
             i = aside
             continue
-        if prev.whitespace_ or not _name_word_at(doc, prev, first):
+        if (prev.whitespace_ and not _stray_space(doc, prev, first)) or not _name_word_at(doc, prev, first):
             break
         if doc[i - 1 : first].end_char - prev.idx > MAX_NAME_CHARS:
             break
@@ -207,6 +233,16 @@ def _name_start(doc: Doc, first: int) -> int:
     while i < first and doc[i].text in _INNER_CONJ:  # never start on 与 of 新闻与传播
         i += 1
     return i
+
+
+def _stray_space(doc: Doc, prev: Token, first: int) -> bool:
+    """九江 学院: one space of a noisy page between a place and the suffix right after it."""
+    return prev.i == first - 1 and prev.whitespace_ == " " and len(prev.text) >= 2 \
+        and _is_cjk(prev.text) and _is_cjk(doc[first].text[:1]) and _is_place_like(prev)
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _aside_start(doc: Doc, close: int) -> int | None:
@@ -237,9 +273,15 @@ def _suffix_span(doc: Doc, start: int, end: int, word_ends: frozenset[int]) -> S
         text = doc_text(doc)
         if not _glued_prefix_ok(head, text[head.idx : start], text[start:end]):
             return None
-        return doc[_name_start(doc, head.i) : last.i + 1]
+        first = _name_start(doc, head.i)
+        return doc[first : last.i + 1] if not _described(doc, first) else None
     first = _name_start(doc, head.i)
-    return doc[first : last.i + 1] if first < head.i else None
+    return doc[first : last.i + 1] if first < head.i and not _described(doc, first) else None
+
+
+def _described(doc: Doc, first: int) -> bool:
+    """The name starts after a word that makes it a description (当地|华文学校, 多所|高校)."""
+    return (first > 0 and doc[first - 1].text.endswith(_GENERIC_HEADS)) or doc[first].text.startswith(_GENERIC_HEADS)
 
 
 @Language.component("monitor_split_function_chars")
@@ -275,8 +317,33 @@ def org_suffix_spans(doc: Doc) -> Doc:
         titled = doc.char_span(match.start(1), match.end(1), label=LABEL)
         if titled is not None:
             found.append(titled)
-    doc.ents = filter_spans([*doc.ents, *found])
+    spans = filter_spans([*doc.ents, *found])
+    named = {(span.start, span.end) for span in spans}
+    doc.ents = filter_spans([_with_aside(doc, span, named) for span in spans])
     return doc
+
+
+def _with_aside(doc: Doc, span: Span, named: set[tuple[int, int]]) -> Span:
+    """The ORG `span` grown over a bracketed aside right after it that names the same body: another ORG
+    (an alias), or known name words such as a campus, a place or 集团 (曲阜师范大学（日照校区）). Not an aside
+    of other words (以下简称…, a person, a verb, one character such as 筹)."""
+    k = span.end
+    if span.label_ != LABEL or k >= len(doc) or doc[k].text not in _OPEN or doc[k - 1].whitespace_:
+        return span
+    for j in range(k + 1, min(len(doc), k + _MAX_ASIDE_TOKENS + 2)):
+        if doc[j].text in _CLOSE:
+            inside = doc[k + 1 : j]
+            alias = (k + 1, j) in named
+            words = len(inside.text) >= 2 and _is_cjk(inside.text) and all(_aside_word(t) for t in inside)
+            return Span(doc, span.start, j + 1, label=LABEL) if alias or words else span
+    return span
+
+
+def _aside_word(token: Token) -> bool:
+    """A word that jieba knows and that may stand in a name, no person's name (places such as 石家庄, which
+    jieba tags as a person, are places)."""
+    flag = word_flag(token.text)
+    return flag is not None and is_name_word(token) and (flag not in _PERSON_TAGS or _is_place_like(token))
 
 
 def _longest_suffixes(text: str) -> list[tuple[int, int]]:

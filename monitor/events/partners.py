@@ -13,12 +13,13 @@ constructions (lists joined by 、 和 及 以及 与 count whole; an aside in b
 2. verb + object: 联合 / 携手 / 联手 / 牵手 / 联袂 / 签约 + ORGs, and the ORGs just before them
    ("河南日报报业集团联合郑州大学共建" gives both); 依托 + ORGs + 建设 / 组建 … (but not
    "依托中国日报社的渠道": relying on resources);
-3. 由 + ORGs + 主导 / 运营 / 承办 / 主办 / 指导 / 设立 / 负责 …, chained by 、 or ，
+3. 由 + ORGs + 主导 / 运营 (营运 in Taiwan's wording) / 承办 / 主办 / 指导 (引导 in spun copies) / 设立 / 负责 …,
+   chained by 、 or ，
    ("由县委宣传部主导、县融媒体中心运营" gives both); a bare "ORGs + 主导 / 运营 / 承办 / 主办 /
    协办 / 指导 / 支持 / 牵头", "ORGs + 联合 / 共同 + 打造 / 建设 …" or "ORGs (…的代表) 签约" as well;
 4. role labels: 指导单位：ORGs；主办单位：ORGs；承办 / 协办 / 支持 / 合作 / 共建 / 运营单位 (also
    "…单位为 ORGs"); "ORGs 为 / 作为 … 指导单位 / 合作伙伴"; "作为合作单位，ORGs …";
-5. support: 在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下;
+5. support: 在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下; 接受 + ORGs + (业务)指导; ORGs + 对… 给予…指导;
 6. both parties: "A为B授牌，双方签署合作协议": the ORGs of the clause before 双方 / 三方 + 签署;
 7. an alliance founded at the event: 同时成立洛阳国际传播联盟, 中心联合100余家单位发起成立…联盟,
    “襄阳国际传播联盟”成立仪式. Decision: such an alliance is the center's own network, founded with
@@ -65,7 +66,7 @@ _SUBJECT_TOO = _words("联合 携手 联手 牵手 联袂")
 _JOINT = _words("联合 共同 携手 一起 一道")
 _ADVERBS = _words(
     "分别 还 也 并 正式 同时 共同 已 已经 将 现场 首先 当天 一起 一道 联合 携手 具体 统一 全面 直接 主要",
-    "率先 积极 又 再次 正在 此前",
+    "率先 积极 又 再次 正在 此前 详细",  # 详细: what synonym spinners make of 具体 (详细运营)
 )
 # Words between a list and its verb: 三方共同打造, 等4家单位联合主办.
 _LIST_TAIL = _words("等 双方 三方 四方 多方 各方 家 所 个 余 多 单位 高校 院校 媒体 机构")
@@ -74,12 +75,15 @@ _MAX_PEOPLE = 4
 _MAX_WINDOW = 40
 _MAX_ASIDE = 12
 _OPEN, _CLOSE = frozenset("（(［["), frozenset("）)］]")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z.&'’-]*")
 
 _BUILD = _any("打造 建设 成立 设立 组建 推出 创办 筹建 建立 发起 运营 主办 承办")
 _STRICT = _any(
-    "主导 主管 主办 承办 承建 协办 运营 运行 牵头 指导 支持 共建 发起 负责(?!人|同志) 联合主办 共同主办",
+    "主导 主管 主办 承办 承建 协办 运营 营运 运行 牵头 指导 引导 支持 共建 发起 负责(?!人|同志) 联合主办 共同主办",
+    "协同(?:建设|运营|共建|打造)",
     "参与(?:共建|建设|运营) 承担[^，。；,;]{0,4}?(?:运营|建设|承办)",
-    "为(?:中心|该中心|其)?提供[^，。；,;]{0,8}?(?:支持|指导)",
+    "(?:为(?:中心|该中心|其)?)?提供[^，。；,;]{0,8}?(?:支持|指导)",
+    "(?:对[^，。；,;]{0,8}?)?给予[^，。；,;]{0,6}?(?:支持|指导)",
 )
 # Strong words make an agreement unless an attendance word comes first; weak ones (合作 as a noun)
 # only when no attendance or meeting word is in the clause ("就…合作进行座谈" is a meeting).
@@ -92,7 +96,7 @@ _NOT_COOP_RE = re.compile(_any(
     "与会 到场 来到 座谈 洽谈 会谈 会见 拜会 走访",
 ))
 _STRICT_RE = re.compile(_STRICT)
-_BROAD_RE = re.compile(_any(_STRICT, _BUILD, "负责 管理 统筹 领导 监管 投资 出资 创建 授权 提供"))
+_BROAD_RE = re.compile(_any(_STRICT, _BUILD, "负责(?!人|同志) 管理 统筹 领导 监管 投资 出资 创建 授权 提供 经营"))
 _JOINT_BUILD_RE = re.compile(f"(?:联合|共同|携手|一起|一道)(?:{_BUILD}|{_STRICT})")
 _ROLE_RE = re.compile(
     r"(?:为|作为|成为|是)[^，。；,;]{0,10}?"
@@ -115,7 +119,18 @@ _MAX_FOUNDING = 30
 _FOUNDED_BEFORE_RE = re.compile(r"(?:成立|组建|发起|揭牌|启动)了?[^，。；,;]{0,20}$")
 _FOUNDED_AFTER_RE = re.compile(r"[”」]?(?:同步|同时|正式|也)?(?:成立|揭牌|组建)")
 _BOTH_RE = re.compile(r"(?:双方|三方|各方|两家单位)(?:还|将|并|正式|现场|共同)?(?:签署|签订|签约|达成|缔结|共建)")
+# Words that put an agreement later than the launch (未来还将与…共建, 谋划与…合作); a bare 将 does not: "将与
+# X合作运营" tells how the new center is run.
+_ACTIVITY_RE = re.compile(_any("论坛 研讨会 座谈会 年会 大赛 比赛 博览会 发布会 推介会 交流会 培训班 文化节 展览会"))
+_FUTURE_RE = re.compile(_any("未来 今后 下一步 日后 将来 计划 谋划 筹划 拟 准备 有望 力争 争取"))
+_MAIN_BODY_RE = re.compile(r"为(?:主体|依托|龙头|主导|核心|支撑|牵头单位|建设主体|运营主体)")
+_AWARD_RE = re.compile(r"(?:分别)?(?:授予|授牌|颁授)")
+_STRONG_SIGN_RE = re.compile(r"(?:签署|签订|签约|签下)")
+# jieba's tags of abbreviations and of names it does not know as ordinary words (北外 f, 川大 j).
+_ABBREVIATION_FLAGS = frozenset({None, "j", "f", "nt", "nz", "ns"})
 _SUPPORT_RE = re.compile(r"的[^，。；,;]{0,8}?(?:支持|指导|帮助)下")
+# 接受 + ORGs + (的)业务指导: the guiding body.
+_GUIDED_RE = re.compile(r"(?:的)?(?:业务|专业|具体)?(?:指导|领导)")
 
 
 def find_partners(text: str, start: int, end: int, center: str) -> tuple[str, ...]:
@@ -164,7 +179,7 @@ def _partners_in(toks: list[Token]) -> set[int]:
     """Doc indices of the ORG tokens of one sentence that stand in a cooperation construction."""
     found: set[int] = set()
     for rule in (_agreements, _verb_objects, _based_on, _led_by, _bare_roles, _labels, _support, _founded,
-                 _both_parties):
+                 _both_parties, _as_main_body, _awarded, _short_signatory):
         found |= rule(toks)
     return found
 
@@ -213,18 +228,43 @@ def _skip(toks: list[Token], k: int, words: frozenset[str], people: bool = False
 def _org_list(toks: list[Token], k: int, people: bool = False) -> tuple[list[int], int]:
     """The ORGs of a co-ordinated list starting at token k, and the index just after the list.
 
-    An aside in brackets after a name is read with it: 海南广播电视总台（集团）, A集团（B电视台）."""
+    An aside in brackets after a name is read with it (A集团（B电视台、C报社）), and a name written in Latin
+    letters stands for the ORG that its aside gives in Chinese (Xiamen Airlines（厦门航空有限公司）); a paper
+    may stand in title marks (、《星洲日报》)."""
     found: list[int] = []
-    while k < len(toks) and _is_org(toks[k]):
-        found.append(toks[k].i)
-        inside, k = _aside(toks, k + 1)
+    while k < len(toks):
+        if _is_org(toks[k]):
+            found.append(toks[k].i)
+            inside, k = _aside(toks, k + 1)
+        else:
+            inside, k = _titled(toks, k) or _latin_name(toks, k)
+            if not inside:
+                return found, k
         found += inside
         after = _skip(toks, k, frozenset(), people) if people else k
-        if after + 1 < len(toks) and toks[after].text in _LIST_SEPS and _is_org(toks[after + 1]):
+        if after + 1 < len(toks) and toks[after].text in _LIST_SEPS \
+                and (_is_org(toks[after + 1]) or _titled(toks, after + 1)):
             k = after + 1
             continue
         return found, k
     return found, k
+
+
+def _titled(toks: list[Token], k: int) -> tuple[list[int], int] | None:
+    """A paper in title marks starting at token k (《星洲日报》): its ORG and the index after the marks."""
+    if k + 2 < len(toks) and toks[k].text == "《" and _is_org(toks[k + 1]) and toks[k + 2].text == "》":
+        return [toks[k + 1].i], k + 3
+    return None
+
+
+def _latin_name(toks: list[Token], k: int) -> tuple[list[int], int]:
+    """The ORGs of the Chinese aside after a name in Latin letters starting at token k, and the index
+    after the aside ([] and k if there is none)."""
+    j = k
+    while j < len(toks) and j - k < _MAX_PEOPLE and _LATIN_WORD.fullmatch(toks[j].text):
+        j += 1
+    inside, after = _aside(toks, j) if j > k else ([], k)
+    return (inside, after) if inside else ([], k)
 
 
 def _aside(toks: list[Token], k: int) -> tuple[list[int], int]:
@@ -263,12 +303,22 @@ def _agreements(toks: list[Token]) -> set[int]:
             continue
         listed, after = _org_list(toks, k + 1, people=True)
         before = _org_list_before(toks, k)
-        if not (listed or before):
+        if not (listed or before) or _announced(toks, k):
             continue
         at = _agreement_at(_clause(toks, after))
         if at is not None:
             found |= {*listed, *before, *_listed_in_window(toks, after, at)}
     return found
+
+
+def _announced(toks: list[Token], k: int) -> bool:
+    """未来还将与 / 谋划与 / 计划与 …: an agreement planned for later (future plans are no partners)."""
+    words: list[str] = []
+    j = k - 1
+    while j >= 0 and len(words) < _MAX_PEOPLE + 2 and not _is_org(toks[j]) and toks[j].text not in _CLAUSE_END:
+        words.insert(0, toks[j].text)
+        j -= 1
+    return _FUTURE_RE.search("".join(words)) is not None
 
 
 def _agreement_at(clause: str) -> int | None:
@@ -295,8 +345,8 @@ def _verb_objects(toks: list[Token]) -> set[int]:
     """联合 / 携手 / 签约 / 依托 + ORGs, and the ORGs just before 联合 / 携手."""
     found: set[int] = set()
     for k, tok in enumerate(toks):
-        if tok.text not in _VERB_OBJECT:
-            continue
+        if tok.text not in _VERB_OBJECT or _announced(toks, k):
+            continue  # 下一步还将联合…: a plan, no partner
         listed, _ = _org_list(toks, k + 1)
         if listed:
             found |= set(listed)
@@ -306,14 +356,14 @@ def _verb_objects(toks: list[Token]) -> set[int]:
 
 
 def _based_on(toks: list[Token]) -> set[int]:
-    """依托 + ORGs + 建设 / 组建 / 运营 …: the center is built on them. Not 依托 ORG 的 渠道 / 优势
-    (their resources only)."""
+    """依托 + ORGs + 建设 / 组建 / 运营 …: the center is built on them (and by the ORGs just before 依托:
+    宣传部依托融媒体中心筹建). Not 依托 ORG 的 渠道 / 优势 (their resources only)."""
     found: set[int] = set()
     for k, tok in enumerate(toks):
         if tok.text == "依托":
             listed, after = _org_list(toks, k + 1)
-            if listed and _built_soon(toks, after):
-                found |= set(listed)
+            if listed and _built_soon(toks, after):  # and who builds on them: A依托B组建
+                found |= {*listed, *_org_list_before(toks, k)}
     return found
 
 
@@ -335,6 +385,8 @@ def _led_by(toks: list[Token]) -> set[int]:
         if tok.text != "由":
             continue
         listed, after = _org_list(toks, k + 1)
+        if _ACTIVITY_RE.search(_before_in_clause(toks, k)):
+            continue  # 本届论坛由A、B主办: the hosts of an activity, not of the center
         while listed:
             verb = _skip(toks, after, _ADVERBS)
             if not _BROAD_RE.match(_rest(toks, verb)):
@@ -343,6 +395,16 @@ def _led_by(toks: list[Token]) -> set[int]:
             nxt = _skip(toks, verb + 1, frozenset("、，,及和并"))
             listed, after = _org_list(toks, nxt) if nxt < len(toks) else ([], nxt)
     return found
+
+
+def _before_in_clause(toks: list[Token], k: int) -> str:
+    """The text of the clause before token k."""
+    words: list[str] = []
+    j = k - 1
+    while j >= 0 and toks[j].text not in _CLAUSE_END:
+        words.insert(0, toks[j].text)
+        j -= 1
+    return "".join(words)
 
 
 def _bare_roles(toks: list[Token]) -> set[int]:
@@ -354,7 +416,9 @@ def _bare_roles(toks: list[Token]) -> set[int]:
         if not listed:
             k += 1
             continue
-        if _in_role(toks, after):
+        signs_later = k > 0 and toks[k - 1].text in _AGREE_PREPS and _announced(toks, k - 1)
+        hosts_activity = _ACTIVITY_RE.search(_before_in_clause(toks, k)) is not None
+        if _in_role(toks, after) and not signs_later and not hosts_activity:
             found |= set(listed)
         k = after
     return found
@@ -424,12 +488,56 @@ def _both_parties(toks: list[Token]) -> set[int]:
 
 
 def _support(toks: list[Token]) -> set[int]:
-    """在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下."""
+    """在 + ORGs + 的 … 支持 / 指导 / 帮助 + 下; 接受 + ORGs + (的)(业务)指导."""
     found: set[int] = set()
     for k, tok in enumerate(toks):
-        if tok.text != "在":
+        if tok.text not in ("在", "接受"):
             continue
         listed, after = _org_list(toks, k + 1)
-        if listed and _SUPPORT_RE.match(_rest(toks, after)):
+        if listed and (_SUPPORT_RE if tok.text == "在" else _GUIDED_RE).match(_rest(toks, after)):
             found |= set(listed)
     return found
+
+
+def _as_main_body(toks: list[Token]) -> set[int]:
+    """以 + ORGs + 为主体 / 为依托 / 为龙头 / 为主导: the center is built around them."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if tok.text != "以":
+            continue
+        listed, after = _org_list(toks, k + 1)
+        if listed and _MAIN_BODY_RE.match(_rest(toks, after)):
+            found |= set(listed)
+    return found
+
+
+def _awarded(toks: list[Token]) -> set[int]:
+    """为 + ORGs + 授予 / 授牌: the bodies that receive the plaque of a base of the center at its launch
+    (为A、B授予…中心图文基地、影视基地) run a part of it. People (为外籍专家颁发聘书) are no ORGs."""
+    found: set[int] = set()
+    for k, tok in enumerate(toks):
+        if tok.text != "为":
+            continue
+        listed, after = _org_list(toks, k + 1)
+        if listed and _AWARD_RE.match(_rest(toks, after)):
+            found |= set(listed)
+    return found
+
+
+def _short_signatory(toks: list[Token]) -> set[int]:
+    """与 + a short name that is no ORG for the suffix rules (北外, 川大: abbreviations of universities) +
+    签署 / 签订 / 签约: the other party of an agreement signed at the launch."""
+    found: set[int] = set()
+    for k in range(len(toks) - 2):
+        party, verb = toks[k + 1], toks[k + 2]
+        if toks[k].text in _AGREE_PREPS and _is_short_name(party) and _STRONG_SIGN_RE.match(verb.text) \
+                and not _announced(toks, k):
+            found.add(party.i)
+    return found
+
+
+def _is_short_name(tok: Token) -> bool:
+    text = tok.text
+    if _is_org(tok) or not 2 <= len(text) <= 3 or not all("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return False
+    return text not in _LIST_TAIL and text not in _ADVERBS and orgs.word_flag(text) in _ABBREVIATION_FLAGS

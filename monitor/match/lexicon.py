@@ -9,8 +9,10 @@ A lexicon file holds terms of one category:
     note = "the usual name"        # optional
     added = 2026-11-22             # when a maintainer added it
 
-The automaton runs over the simplified, half-width copy of a text (monitor.normalize.normalize), so
-one simplified form per term is enough; hits carry offsets into the original text. Every term
+The automaton runs over the simplified, half-width copy of a text without its annotation noise
+(monitor.normalize.simplify: pinyin, invisible characters and spaces inside a name left out, related
+links blanked), so one simplified form per term is enough; hits carry offsets into the original text
+(NormalizedText.in_text gives them in the copy's offsets). Every term
 is also added to jieba's dictionary with a frequency that wins, so segmentation keeps it whole.
 """
 

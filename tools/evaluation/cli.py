@@ -2,10 +2,13 @@
 
     python -m tools.evaluation --gold tests/data/gold --out eval.json [--errors N]
     python -m tools.evaluation --devset ../shared/realworld/icc-dev/articles.jsonl --out eval-icc-dev.json
+    python -m tools.evaluation --devset-e2e ../shared/realworld/icc-dev/articles.jsonl --out eval-icc-dev-e2e.json
 
 It runs `python -m monitor extract` once on every article of the set, prints a summary and writes the
 JSON report. A gold set is a directory of JSON files (tests/data/gold/README.md); the dev set is the
 JSON Lines file of real pages beside ../shared/realworld/icc-dev/score.py, scored as that script does.
+With --devset-e2e the dev set is served as outlets on 127.0.0.1 and a real `monitor run` fills a temporary
+database, whose queue is scored (tools/evaluation/endtoend.py).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tools.evaluation.devset import load_devset
+from tools.evaluation.endtoend import format_end_to_end, run_end_to_end
 from tools.evaluation.extractor import DEFAULT_TIMEOUT, EXTRACT_COMMAND, REPO_DIR
 from tools.evaluation.records import EvaluationError
 from tools.evaluation.report import format_devset_summary, format_summary
@@ -32,6 +37,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                        help="directory of gold files (default: tests/data/gold)")
     which.add_argument("--devset", type=Path, default=None,
                        help="a dev set of real pages in JSON Lines (../shared/realworld/icc-dev/articles.jsonl)")
+    which.add_argument("--devset-e2e", type=Path, default=None, metavar="DEVSET",
+                       help="the dev set end to end: served as outlets, `monitor run`, the queue scored")
     parser.add_argument("--out", type=Path, default=Path("eval.json"),
                         help="JSON report (default: eval.json)")
     parser.add_argument("--command", default=None,
@@ -47,7 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     command = shlex.split(args.command) if args.command else EXTRACT_COMMAND
     try:
-        if args.devset is not None:
+        if args.devset_e2e is not None:
+            e2e = run_end_to_end(load_devset(args.devset_e2e), args.timeout)
+            data, summary = e2e.to_dict(), format_end_to_end(e2e, args.errors)
+        elif args.devset is not None:
             dev = evaluate_devset(args.devset, command, args.timeout)
             data, summary = dev.to_dict(), format_devset_summary(dev, args.errors)
         else:
