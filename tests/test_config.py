@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import logging
 import re
+from itertools import pairwise, takewhile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from monitor.errors import ConfigError
-from monitor.models import FetchSettings
+from monitor.models import FetchSettings, HealthLimits, RunSettings
 from monitor.sources.config import (
+    API_KEYS,
     CONFIG_ENV,
     DEFAULT_CONFIG,
     OUTLET_KEYS,
+    PAGE_KEYS,
+    SEARCH_KEYS,
     config_path,
     load_config,
     parse_config,
@@ -92,6 +97,8 @@ def test_message_names_the_outlet() -> None:
 def test_minimal_file_takes_fetch_defaults() -> None:
     config = load_config(DATA / "good-minimal.toml")
     assert config.fetch == FetchSettings()
+    assert (config.health, config.run) == (HealthLimits(), RunSettings())
+    assert (config.health.frozen_days, config.run.backfill_days) == (30, 60)
     (outlet,) = config.outlets
     assert (outlet.name, outlet.level, outlet.province) == ("人民网", "central", None)
     assert outlet.feeds == ("http://www.people.com.cn/rss/politics.xml",)
@@ -133,6 +140,26 @@ def test_optional_keys_inline_pages_and_toml_date() -> None:
     assert daily.homepage == "https://www.chinadaily.com.cn/"
     assert daily.pages[0].links == r"WS[0-9a-f]{24}\.html"
     assert (cnpc.level, cnpc.province, len(cnpc.pages)) == ("enterprise", None, 1)
+
+
+def test_health_and_run_tables_set_the_frozen_and_backfill_days() -> None:
+    text = ('[health]\nfrozen_days = 90\n[run]\nbackfill_days = 7\n'
+            '[[outlets]]\nname = "x"\nlevel = "central"\nfeeds = ["http://a.cn/rss.xml"]\n')
+    config = parse_config(text)
+    assert (config.health.frozen_days, config.run.backfill_days) == (90, 7)
+
+
+def test_sitemaps_listings_and_query_sources_load() -> None:
+    outlets = {o.name: o for o in load_config(DATA / "good-new-kinds.toml").outlets}
+    people, cctv, search = outlets["人民网"], outlets["央视网"], outlets["新闻搜索"]
+    assert people.sitemaps == ("http://www.people.cn/sitemap_index.xml",) and people.robots_sitemaps
+    (listing,) = cctv.api
+    assert (listing.items, listing.link, listing.title, listing.date) == ("data.list", "url", "title", "focus_date")
+    feed, page, api = search.search
+    assert (feed.format, feed.queries, feed.links, feed.listing) == ("feed", (), None, None)
+    assert (page.format, page.links, page.queries) == ("html", r"content_\d+\.htm", ("国际传播中心", "国际传媒中心"))
+    assert api.format == "json" and api.listing is not None
+    assert (api.listing.items, api.listing.link, api.listing.url) == ("result.list", "info.url", api.url)
 
 
 def test_parse_config_names_the_given_path() -> None:
@@ -183,6 +210,7 @@ def test_real_file_loads_with_default_fetch_settings() -> None:
     config = load_config(REAL)
     assert config.path == str(REAL)
     assert config.fetch == FetchSettings(), "[fetch] in feeds.toml must show the defaults of FetchSettings"
+    assert config.health == HealthLimits() and config.run == RunSettings(), "[health] and [run] show the defaults"
 
 
 def test_real_file_has_central_outlets() -> None:
@@ -209,7 +237,7 @@ def test_real_file_covers_all_31_mainland_province_level_units() -> None:
 
 def test_real_file_every_outlet_has_a_source_and_is_unchecked() -> None:
     for outlet in load_config(REAL).outlets:
-        assert outlet.feeds or outlet.pages, outlet.name
+        assert outlet.feeds or outlet.pages or outlet.sitemaps or outlet.api or outlet.search, outlet.name
         assert outlet.checked == "never", outlet.name
 
 
@@ -231,24 +259,182 @@ def test_real_file_link_patterns_do_not_take_their_own_list_page() -> None:
             assert not re.search(page.links, page.url), (outlet.name, page.url)
 
 
-def test_real_file_link_patterns_match_real_article_addresses() -> None:
-    pages = {o.name: o.pages for o in load_config(REAL).outlets}
-    samples = {  # addresses of real articles, from the specimens in ../shared/realworld
-        "新华网": "http://www.news.cn/fortune/2023-11/17/c_1129981476.htm",
-        "中国日报网": "https://china.chinadaily.com.cn/a/202311/17/WS65571297a310d5acd876f404.html",
-        "光明网": "http://politics.gmw.cn/2017-02/20/content_23766334.htm",
-        "人民网": "http://culture.people.com.cn/n1/2019/0308/c1013-30964005.html",
-        "西藏日报": "http://epaper.chinatibetnews.com/xzrb/202202/13/content_128707.html",
-        "河南日报": "http://www.dahe.cn/xwzx/zz/t20071017_1174552.htm",
-    }
-    for name, url in samples.items():
-        assert any(re.search(page.links, url) for page in pages[name]), (name, url)
+# Article addresses that ../shared/realworld/outlets/EVIDENCE.md (and the saved pages it cites) gives for each
+# outlet: real addresses where a page shows one, else an address of the shape the evidence states.
+EVIDENCE_ARTICLES = {
+    "人民网": ["http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html",
+            "http://culture.people.com.cn/n1/2019/0308/c1013-30964005.html",
+            "http://js.people.com.cn/n2/2021/1109/c360303-34996904.html",  # provincial subsite, /n2/
+            "http://gx.people.com.cn/n2/2018/1226/c229131-32456513.html",
+            "http://v.people.cn/n1/2019/0522/c187594-31098223.html"],  # the people.cn domain
+    "新华网": ["http://www.news.cn/20240424/b3e483975ed64224afba3567f940a0b0/c.html",  # new form, no channel
+            "https://www.news.cn/politics/20240424/b3e483975ed64224afba3567f940a0b0/c.html",  # with a channel
+            "http://www.news.cn/2023-11/17/c_1212302829.htm",  # old form without a channel segment
+            "http://www.news.cn/fortune/2023-11/17/c_1129981476.htm",
+            "http://www.xinhuanet.com/world/2019-12/10/c_1125327450.htm",
+            "http://www.xinhuanet.com/politics/2020-02/19/c_1125598009.htm"],
+    "中国新闻网": ["http://www.chinanews.com/ll/2020/07-04/9229287.shtml",
+              "https://www.chinanews.com.cn/gn/2023/11-17/10113456.shtml"],
+    "中国日报网": ["https://china.chinadaily.com.cn/a/202311/17/WS65571297a310d5acd876f404.html",
+              "https://cn.chinadaily.com.cn/a/202307/31/WS64c7233ba3109d7585e4733e.html"],
+    "China Daily": ["https://www.chinadaily.com.cn/a/202311/17/WS65571297a310d5acd876f404.html"],
+    "光明网": ["http://politics.gmw.cn/2017-02/20/content_23766334.htm",
+            "http://news.gmw.cn/2017-03/10/content_23932721.htm",
+            "http://www.gmw.cn/ny/2016-06/02/content_20390690.htm",  # a path segment before the date
+            "http://www.gmw.cn/content/2011-02/14/content_1609313.htm"],
+    "中国政府网": ["https://www.gov.cn/lianbo/difang/202311/content_6915678.htm"],
+    "央广网": ["https://news.cnr.cn/native/gd/20231117/t20231117_526489123.shtml"],
+    "中国网": ["http://news.china.com.cn/2023-11/17/content_116123456.shtml",
+            "http://news.china.com.cn/2021-11/17/content_77876543.htm"],  # .htm until about 2022
+    "环球网": ["https://china.huanqiu.com/article/4FRxYz3aBcD"],
+    "中国青年网": ["http://news.youth.cn/gj/201607/t20160714_8284254.htm",
+              "http://news.youth.cn/201611/t20161130_8898999.htm",  # no channel segment
+              "http://edu.youth.cn/2015/1123/2882433.shtml"],  # the other CMS
+    "中国石油新闻中心": ["http://news.cnpc.com.cn/system/2024/03/14/030112345.shtml"],
+    "北京日报": ["https://news.bjd.com.cn/2024/03/14/10712345.shtml"],
+    "天津日报": ["http://www.app2020.tjyun.com/jyapp/system/2026/03/14/059224428.shtml",
+             "http://www.tjyun.com/system/2018/03/17/035206826.shtml",  # in the 2018 front page's script array
+             "http://www.app.tjyun.com/jyapp/system/2017/03/16/032517299.shtml",
+             "http://news.enorth.com.cn/system/2024/03/14/054712345.shtml"],
+    "内蒙古日报": ["http://inews.nmgnews.com.cn/system/2024/03/14/013512345.shtml"],
+    "辽宁日报": ["https://news.lnd.com.cn/system/2024/03/14/030412345.shtml"],
+    "吉林日报": ["http://news.cnjiwang.com/gn/202403/3812345.html"],
+    "黑龙江日报": ["https://heilongjiang.dbw.cn/system/2024/03/14/059212345.shtml"],
+    "新华日报": ["https://www.xhby.net/content/s65f2a1b0e4b0c5d6a7b8c9d0.html"],
+    "浙江日报": ["https://zjnews.zjol.com.cn/zjnews/202403/t20240314_26712345.shtml"],
+    "安徽日报": ["http://ah.anhuinews.com/szxw/202403/t20240314_7712345.html"],
+    "福建日报": ["http://fjnews.fjsen.com/2024-03/14/content_31612345.htm"],
+    "江西日报": ["https://jiangxi.jxnews.com.cn/system/2024/03/14/020312345.shtml"],
+    "大众日报": ["https://sd.dzwww.com/sdnews/202403/t20240314_12912345.htm"],
+    "河南日报": ["http://www.henandaily.cn/2014/12-18/103950144.html",  # the paper's own site
+             "https://news.dahe.cn/2021/03-02/812345.html",
+             "http://www.dahe.cn/xwzx/zz/t20071017_1174552.htm"],
+    "湖北日报": ["http://news.cnhubei.com/content/2024-03/14/content_17512345.html"],
+    "湖南日报": ["https://news.voc.com.cn/article/202011/202011171234567890.html"],
+    "南方日报": ["https://news.southcn.com/node_54a44f01a2/8a1b2c3d4e.shtml"],
+    "广西日报": ["https://www.gxnews.com.cn/staticpages/20240314/newgx65f2a1b0-21512345.shtml"],
+    "海南日报": ["http://www.hinews.cn/news/system/2020/11/17/032912345.shtml"],
+    "四川日报": ["https://sichuan.scol.com.cn/ggxw/202311/58912345.html"],
+    "西藏日报": ["https://www.xzxw.com/xw/xzyw/2024-03/14/content_1234567.html",
+             "http://epaper.chinatibetnews.com/xzrb/202202/13/content_128707.html"],  # e-paper, <area> links
+    "陕西日报": ["https://www.sxdaily.com.cn/2024-03/14/content_10612345.html"],
+    "甘肃日报": ["https://gansu.gansudaily.com.cn/system/2024/03/14/030912345.shtml"],
+    "青海日报": ["http://www.qhnews.com/newscenter/system/2024/03/14/013912345.shtml"],
+    "宁夏日报": ["https://www.nxnews.net/sz/zzyw/202403/t20240314_9012345.html"],
+    "新疆日报": ["https://www.ts.cn/xwzx/szxw/202403/t20240314_19876543.shtml"],
+    "洛阳日报": ["https://news.lyd.com.cn/system/2024/03/14/032512345.shtml"],
+    "广州日报": ["https://news.dayoo.com/guangzhou/202403/14/139995_54712345.htm"],
+    "深圳特区报": ["https://www.sznews.com/news/content/2024-03/14/content_30712345.htm"],
+}
+# Share links carrying an article's address in their query string (chinadaily 2023 and chinanews 2020 saved
+# pages), look-alike hosts, and the list pages a loose pattern took: no list-page pattern may take them.
+NOT_ARTICLES = [
+    "https://service.weibo.com/share/share.php?appkey=2152474398&type=3&title=t&url="
+    "https://china.chinadaily.com.cn/a/202311/17/WS65571297a310d5acd876f404.html",
+    "https://sns.qzone.qq.com/cgi-bin/qzshare/cgi_qzshare_onekey?title=t&url="
+    "https://china.chinadaily.com.cn/a/202311/17/WS65571297a310d5acd876f404.html",
+    "http://www.linkedin.com/shareArticle?mini=true&title=t&url="
+    "https://china.chinadaily.com.cn/a/202311/17/WS65571297a310d5acd876f404.html",
+    "https://www.facebook.com/sharer.php?title=t&u=https://china.chinadaily.com.cn/a/202311/17/"
+    "WS65571297a310d5acd876f404.html",
+    "https://twitter.com/share?text=t&url=https://china.chinadaily.com.cn/a/202311/17/WS65571297a310d5acd876f404.html",
+    "http://service.weibo.com/share/share.php?url=http://www.chinanews.com/ll/2020/07-04/9229287.shtml",
+    "http://service.weibo.com/share/share.php?url=http%3A%2F%2Fwww.chinanews.com%2Fll%2F2020%2F07-04%2F9229287.shtml",
+    "https://twitter.com/share?url=http://politics.people.com.cn/n1/2024/0424/c1001-40223222.html",
+    "http://bshare.optimix.asia/bshare_view?url=http://tech.gmw.cn/2017-03/10/content_23937776.htm",
+    "http://www.people.com.cn.example.org/n1/2024/0424/c1001-40223222.html",
+    "http://fakepeople.com.cn/n1/2024/0424/c1001-40223222.html",
+    "http://www.news.cn.example.org/20240424/b3e483975ed64224afba3567f940a0b0/c.html",
+    "https://china.huanqiu.com/article/index.html",
+]
+
+
+@pytest.mark.parametrize("name", sorted(EVIDENCE_ARTICLES))
+def test_real_file_link_patterns_match_the_article_addresses_of_the_evidence(name: str) -> None:
+    pages = {o.name: o.pages for o in load_config(REAL).outlets}[name]
+    for url in EVIDENCE_ARTICLES[name]:
+        assert any(re.search(page.links, url) for page in pages), (name, url)
+
+
+def test_real_file_link_patterns_take_no_share_link_or_look_alike_host() -> None:
+    patterns = [(o.name, p.links) for o in load_config(REAL).outlets for p in o.pages]
+    for url in NOT_ARTICLES:
+        assert not [name for name, links in patterns if re.search(links, url)], url
+
+
+def test_real_file_every_list_page_pattern_is_anchored_on_its_host() -> None:
+    """A pattern takes addresses on its own site only: the path of an article on another host, on a look-alike
+    host, or inside another address's query string is not taken."""
+    outlets = load_config(REAL).outlets
+    assert all(page.links.startswith("^https?://") for o in outlets for page in o.pages)
+    pages = {o.name: o.pages for o in outlets}
+    for name, urls in EVIDENCE_ARTICLES.items():
+        for url in urls:
+            parts = urlsplit(url)
+            elsewhere = (parts._replace(netloc="www.example.org").geturl(), f"https://share.example.org/s?url={url}",
+                         parts._replace(netloc=parts.netloc + ".example.org").geturl())
+            assert not [(page.links, other) for page in pages[name] for other in elsewhere
+                        if re.search(page.links, other)]
+
+
+def test_real_file_follows_the_evidence_on_sources() -> None:
+    outlets = {o.name: o for o in load_config(REAL).outlets}
+    assert outlets["人民网"].sitemaps == ("http://www.people.cn/sitemap_index.xml",)
+    assert not [p for o in outlets.values() for p in o.pages if "local.people.com.cn" in p.url]  # seen nowhere
+    cctv = outlets["央视网"]
+    assert [(a.items, a.link, a.title, a.date) for a in cctv.api] == [("data.list", "url", "title", "focus_date")] * 2
+    assert any("china_1.jsonp?cb=china" in a.url for a in cctv.api) and not cctv.feeds
+    assert "https://zjnews.zjol.com.cn/xwzx/jrtt.xml" in outlets["浙江日报"].feeds
+    assert {"http://www.chinanews.com/rss/world.xml", "http://www.chinanews.com/rss/finance.xml"} <= set(
+        outlets["中国新闻网"].feeds)
+    assert "https://sichuan.scol.com.cn/ggxw/" in [p.url for p in outlets["四川日报"].pages]
+    homes = {o.homepage for o in outlets.values()}
+    assert {"https://www.cnjiwang.com/", "https://www.ts.cn/", "https://www.xzxw.com/", "https://www.henandaily.cn/",
+            "https://www.xhby.net/"} <= homes
+    page_hosts = {p.url.split("/")[2] for o in outlets.values() for p in o.pages}
+    assert {"www.hljnews.cn", "www.northnews.cn", "news.cnjiwang.com", "www.ts.cn", "www.xzxw.com"} <= page_hosts
+
+
+def test_real_file_marks_the_frozen_feeds(real_text: str) -> None:
+    """People's Daily's and Xinhua's RSS feeds are kept, each marked frozen where it is listed."""
+    outlets = {o.name: o for o in load_config(REAL).outlets}
+    for name in ("人民网", "新华网"):
+        outlet = outlets[name]
+        assert outlet.feeds and "frozen" in (outlet.note or ""), name
+        for url in outlet.feeds:
+            [line] = [line for line in real_text.splitlines() if f'"{url}"' in line]
+            assert "# " in line and "frozen" in line.split("#", 1)[1], line
+        assert outlet.sitemaps or outlet.pages, f"{name} keeps a live source beside its frozen feeds"
+
+
+def test_real_file_has_commented_query_source_examples(real_text: str) -> None:
+    commented = [line for line in real_text.splitlines() if line.startswith("#")]
+    searches = [n for n, line in enumerate(commented) if line.strip() == "# [[outlets.search]]"]
+    assert len(searches) >= 2
+    formats = {commented[n + 2].split("=", 1)[1].split("#")[0].strip() for n in searches}
+    assert {'"feed"', '"html"'} <= formats  # a news-search feed and a site search
+    assert all("{query}" in commented[n + 1] for n in searches)
+    assert not [o for o in load_config(REAL).outlets if o.search]  # examples only
+
+
+def test_real_file_says_what_evidence_there_is_for_each_outlet(real_text: str) -> None:
+    """Above each [[outlets]] a comment says what evidence there is, with its date (a year), or that there is none."""
+    parts = real_text.split("\n[[outlets]]\n")
+    for before, block in pairwise(parts):
+        name = block.split('"', 2)[1]
+        comment = " ".join(takewhile(lambda line: line.startswith("#"), reversed(before.rstrip("\n").splitlines())))
+        assert re.search(r"evidence", comment, re.I), f"{name}: no comment on its evidence above it"
+        assert "No evidence either way" in comment or re.search(r"\b20\d\d\b", comment), f"{name}: evidence of when?"
 
 
 def test_real_file_documents_every_key(real_text: str) -> None:
     header = real_text.split("[fetch]\n", 1)[0]
-    for key in (*OUTLET_KEYS, "url", "links", *FetchSettings.__dataclass_fields__):
-        assert re.search(rf"^#\s+{key}\s", header, re.MULTILINE), f"key {key} is not explained at the top"
+    keys = (*OUTLET_KEYS, *PAGE_KEYS, *API_KEYS, *SEARCH_KEYS, *FetchSettings.__dataclass_fields__,
+            *HealthLimits.__dataclass_fields__, *RunSettings.__dataclass_fields__)
+    for key in keys:
+        assert re.search(rf"^#\s+(\w+, )*{key}[\s,]", header, re.MULTILINE), f"key {key} is not explained at the top"
+    for line in real_text.split("[fetch]\n", 1)[1].split("\n[[outlets]]", 1)[0].splitlines():
+        assert not line.strip() or line.startswith(("[", "#")) or "#" in line, f"setting without a comment: {line}"
 
 
 def test_real_file_shows_rsshub_only_as_a_comment(real_text: str) -> None:

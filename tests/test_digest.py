@@ -54,13 +54,6 @@ def add_item(store: Store, n: int) -> int:
     return int(store.db.execute("SELECT id FROM items WHERE center = ?", [center]).fetchone()[0])
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "m.db")
-    yield opened
-    opened.close()
-
-
 def _send(store: Store, channel: Any) -> Delivery:
     return deliver(store, channel, outlet_health(store))
 
@@ -381,3 +374,47 @@ def test_catch_up_starts_a_new_destination_without_the_backlog(tmp_path: Path, l
     sent = runner.invoke(cli, ["digest", "--db", str(db), "--webhook", local_server.url("/hook")])
     assert sent.exit_code == 0
     assert [i["center"] for i in _posted(local_server)[0]["new_items"]] == ["赣州国际传播中心"]
+
+
+def add_backfill_item(store: Store, n: int) -> int:
+    """CENTERS[n] reported only by an old article that a first run found (stored as backfill)."""
+    center, place, level = CENTERS[n]
+    url = f"http://127.0.0.1/archive/{n}.html"
+    event = Event(url, "launch", center, Place(place, "江西省", level, None), "2023-06-03", (), 0.95,
+                  f"6月3日，⟦{center}⟧在{place}⟨揭牌成立⟩。")
+    store.save_article(Article(url, f"{center}揭牌成立", event.evidence, None), outlet="赣江日报",
+                       outlet_level="provincial", outlet_province="江西省", source_url=None, raw=None,
+                       raw_encoding=None, lexicon_version="t", hits=[], events=[event], center_key=center_key,
+                       backfill=True)
+    return int(store.db.execute("SELECT id FROM items WHERE center = ?", [center]).fetchone()[0])
+
+
+def test_backfill_items_stay_out_of_the_digest_unless_asked_and_stay_pending(store: Store) -> None:
+    add_item(store, 0)
+    old = add_backfill_item(store, 1)
+    digest = collect(store, "print", [])
+    assert [i.center for i in digest.new_items] == ["靖安国际传播中心"]
+    asked = collect(store, "print", [], include_backfill=True)
+    assert [(i.center, i.backfill) for i in asked.new_items] == [("靖安国际传播中心", False),
+                                                                ("赣州国际传播中心", True)]
+    printed: list[str] = []
+    deliver(store, PrintChannel(printed.append), [])
+    assert "赣州国际传播中心" not in printed[0]
+    deliver(store, PrintChannel(printed.append), [], include_backfill=True)  # still pending: it goes out now
+    assert "赣州国际传播中心" in printed[1] and "backfill" in printed[1] and "靖安国际传播中心" not in printed[1]
+    decide(store, old, "confirm", "alice")
+    assert [i.id for i in collect(store, "print", []).confirmed] == [old]  # a confirmation is news whatever its age
+
+
+def test_digest_command_include_backfill(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "m.db"
+    store = Store.open(db)
+    add_backfill_item(store, 2)
+    store.close()
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["digest", "--db", str(db)])
+    assert plain.exit_code == 0 and plain.stdout == "" and "nothing new" in plain.stderr
+    asked = runner.invoke(cli, ["digest", "--db", str(db), "--include-backfill"])
+    assert asked.exit_code == 0 and "萍乡国际传播中心" in asked.stdout and "backfill" in asked.stdout
+    assert runner.invoke(cli, ["digest", "--db", str(db), "--include-backfill"]).stdout == ""  # sent once

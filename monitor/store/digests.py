@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from monitor.models import ItemStatus
 from monitor.store.clock import now
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class DigestItem:
 
     id: int
     center_key: str
-    status: str
+    status: ItemStatus
     type: str
     center: str
     place: str | None
@@ -40,6 +41,7 @@ class DigestItem:
     outlet: str | None
     title: str | None
     evidence: str | None
+    backfill: bool = False  # every report is an old item a first run found (sent only when asked for)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,7 +50,7 @@ class DigestItem:
 _ITEM_COLUMNS = """
 i.id, i.center_key, i.status, i.type, i.center, i.place, i.province, i.level, i.date, i.partners,
 COALESCE(i.confidence, 0), (SELECT count(*) FROM events e WHERE e.item_id = i.id), i.created_at,
-a.url, a.outlet, a.title, e.evidence
+a.url, a.outlet, a.title, e.evidence, i.backfill = 1
 """
 _ITEM_FROM = """
 FROM items i
@@ -61,15 +63,20 @@ LEFT JOIN articles a ON a.id = e.article_id
 def _digest_item(row: tuple[Any, ...]) -> DigestItem:
     values = list(row)
     values[9] = json.loads(values[9] or "[]")
+    values[17] = bool(values[17])
     return DigestItem(*values)
 
 
-def pending(store: Store, channel: str, kind: str, statuses: tuple[str, ...]) -> list[DigestItem]:
+def pending(store: Store, channel: str, kind: str, statuses: tuple[ItemStatus, ...], *,
+            include_backfill: bool = True) -> list[DigestItem]:
     """Items of `statuses` not yet delivered on `channel` as `kind`; imported centers (monitor registry import)
-    are already known to the analysts, so they are never news."""
+    are already known to the analysts, so they are never news. Without `include_backfill`, backfill items (old
+    reports a first run found) are left out: they stay pending, and go out once a recent report clears their
+    mark or a digest asks for them."""
     marks = ",".join("?" * len(statuses))
+    backfill = "" if include_backfill else "AND i.backfill = 0 "
     rows = store.db.execute(
-        f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE i.status IN ({marks}) AND i.origin != 'imported' "
+        f"SELECT {_ITEM_COLUMNS} {_ITEM_FROM} WHERE i.status IN ({marks}) AND i.origin != 'imported' {backfill}"
         f"AND NOT EXISTS (SELECT 1 FROM digest_sent d "
         f"WHERE d.channel = ? AND d.kind = ? AND d.item_id = i.id AND d.center_key = i.center_key) "
         f"ORDER BY i.id", [*statuses, channel, kind]).fetchall()
