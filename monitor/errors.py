@@ -19,5 +19,10 @@ class StoreError(MonitorError):
     """The database cannot be opened or is not a monitor database."""
 
 
+class DiskFullError(StoreError):
+    """The database could not be written: the disk (or the database's size limit) is full. A run stops at
+    once on it, with its own exit code; what was committed stays."""
+
+
 class NotFoundError(MonitorError):
     """A queue item, outlet or other record named by the user does not exist."""

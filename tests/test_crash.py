@@ -1,5 +1,5 @@
-"""Crash safety (issue 6): `monitor run` killed with SIGKILL at random moments loses nothing, duplicates
-nothing, and the next run goes on from where it stopped.
+"""Crash safety (issues 6 and 15): `monitor run` killed with SIGKILL at random moments, or stopped by a full
+disk, loses nothing, duplicates nothing, and the next run goes on from where it stopped.
 
 A real `python -m monitor run` over the sample world (samples/, served slowed down so that a run spends
 its time fetching and writing, as it does on the web) is killed at a seeded random moment within a run's
@@ -7,24 +7,35 @@ duration (and its first seconds), round after round, on the same database. After
 `PRAGMA integrity_check`, no article or queue item is there twice, and everything committed before the
 kill is still there. In the end an uninterrupted run completes, and its queue equals the queue of one
 uninterrupted run on a fresh database.
+
+A full disk is a file-size limit on the child process (RLIMIT_FSIZE: its writes fail past it, as they do
+on a full disk) or SQLite's own page limit: the run stops at once with exit code 6 and one line, the
+database passes `integrity_check`, every article kept has all of its analysis, and a run with space again
+ends with the queue of an uninterrupted run.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import resource
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from monitor.errors import DiskFullError
+from monitor.run.daily import run
+from monitor.sources.config import parse_config
+from monitor.store.database import Store, open_store
 from tests.support.faults import serve_slow_samples
-from tools.demo import sample_config
+from tools.demo import sample_config, serve_samples
 
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 20  # SIGKILLs that must land while `monitor run` is running
@@ -149,3 +160,75 @@ def test_killed_runs_lose_nothing_and_duplicate_nothing(tmp_path: Path) -> None:
     assert _snapshot(db).articles == _snapshot(tmp_path / "reference.db").articles
     assert _queue(db) == expected
     assert expected, "the sample world has launches"
+
+
+# ---- a full disk (issue 15) ----
+
+FILE_LIMIT = 700_000  # bytes any one file of the run may reach: the database's WAL fills up halfway through
+EXIT_DISK_FULL = 6
+
+
+def _limited_to(limit: int) -> Callable[[], None]:
+    """For Popen's preexec_fn: files of the child may not grow past `limit` bytes (a write beyond fails with
+    EFBIG, as on a full disk it fails with ENOSPC)."""
+    def limit_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_files
+
+
+def _analysis_per_article(db: Path) -> dict[str, tuple[int, int, int]]:
+    """For each article: its hits, its events and its copy-detection signature (all written with it)."""
+    conn = sqlite3.connect(db)
+    try:
+        return {row[0]: tuple(row[1:]) for row in conn.execute(
+            "SELECT a.url, (SELECT count(*) FROM hits h WHERE h.article_id = a.id), "
+            "(SELECT count(*) FROM events e WHERE e.article_id = a.id), "
+            "(SELECT count(*) FROM minhashes m WHERE m.article_id = a.id) FROM articles a")}
+    finally:
+        conn.close()
+
+
+def test_a_full_disk_stops_the_run_at_once_and_the_next_run_goes_on(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    with serve_samples() as base:
+        config = sample_config(base, tmp_path / "feeds.toml")
+        _run_to_the_end(config, tmp_path / "reference.db", env)
+        db = tmp_path / "full.db"
+        full = subprocess.run(_command(config, db), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                              preexec_fn=_limited_to(FILE_LIMIT))
+        assert full.returncode == EXIT_DISK_FULL, full.stderr[-2000:]
+        assert "Traceback" not in full.stderr
+        assert full.stderr.startswith(f"monitor run: stopped: {db}: cannot write to the database: "), full.stderr
+        assert "free some space and run again" in full.stderr
+
+        stopped, reference = _snapshot(db), _snapshot(tmp_path / "reference.db")  # integrity_check is ok
+        assert 0 < len(stopped.articles) < len(reference.articles), "the disk filled up halfway through"
+        expected = _analysis_per_article(tmp_path / "reference.db")
+        kept = _analysis_per_article(db)
+        assert all(kept[url] == expected[url] for url in kept), "an article is there without all of its analysis"
+
+        _run_to_the_end(config, db, env)  # space again
+    assert _snapshot(db).articles == reference.articles
+    assert _queue(db) == _queue(tmp_path / "reference.db")
+
+
+def test_a_database_at_its_size_limit_raises_disk_full_and_keeps_the_run_consistent(tmp_path: Path) -> None:
+    """SQLITE_FULL itself (PRAGMA max_page_count), in process: the run raises DiskFullError, the articles
+    stored so far are whole, and a run on the same file without the limit completes it."""
+    with serve_samples() as base:
+        config = parse_config(sample_config(base, tmp_path / "feeds.toml").read_text("utf-8"),
+                              str(tmp_path / "feeds.toml"))
+        store = Store.open(tmp_path / "m.db")
+        pages = store.db.execute("PRAGMA page_count").fetchone()[0]
+        store.db.execute(f"PRAGMA max_page_count = {pages + 60}")
+        with pytest.raises(DiskFullError, match="the disk or the database is full"):
+            run(config, store)
+        stored = store.count("articles")
+        store.close()
+        assert stored > 0
+        assert _snapshot(tmp_path / "m.db").articles  # integrity_check is ok
+        with open_store(tmp_path / "m.db") as again:
+            summary = run(config, again)
+            assert summary.status == "completed" and again.count("articles") > stored

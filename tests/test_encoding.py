@@ -243,3 +243,19 @@ def test_files_are_told_from_pages(content: bytes, content_type: str | None, kin
 ], ids=["html-as-octet-stream", "html-as-image", "utf16-with-bom", "empty"])
 def test_pages_with_odd_types_are_still_pages(content: bytes, content_type: str | None) -> None:
     assert not_text(content, content_type) is None
+
+
+def test_a_page_with_stray_nul_bytes_is_a_page_and_decodes_without_them() -> None:
+    content = "<html><body><p>\0新闻\0正文</p></body></html>".encode()
+    assert not_text(content, "text/html") is None
+    assert not_text(content, "application/octet-stream") is None
+    assert decode_html(content, "text/html").text == "<html><body><p>新闻正文</p></body></html>"
+    feed = '<?xml version="1.0" encoding="utf-8"?><rss><channel><title>标\0题</title></channel></rss>'.encode()
+    assert "\0" not in decode_feed(feed, None).text
+    assert not_text(b"<" + b"\0" * 200 + b"binary", None) is not None  # NUL-heavy: still no page
+
+
+@pytest.mark.timeout(30)  # the scan used to be quadratic: hours for this page
+def test_a_page_of_unclosed_meta_tags_is_read_once() -> None:
+    page = b"<html><head>" + b"<meta http-equiv=refresh charset=" * 30_000 + b"<meta charset=gbk></head></html>"
+    assert decode_html(page, None).encoding == "gb18030"

@@ -1,4 +1,4 @@
-"""The hostile web (issue 6): every fault of tests/support/faults.py through the whole `monitor run`.
+"""The hostile web (issues 6 and 15): every fault of tests/support/faults.py through the whole `monitor run`.
 
 One world holds every fault as an outlet (its faulty feed beside a good feed), plus the real specimens
 of ../shared/realworld. One real `python -m monitor run` goes over all of it, the way cron runs it, and
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.fetch.blocked import blocked_reason
 from monitor.fetch.client import ROBOTS_DISALLOWED
 from monitor.run.daily import RunSummary, run
 from monitor.sources.config import parse_config
@@ -209,6 +210,73 @@ def test_a_page_of_200000_characters_is_stored_whole(world: World) -> None:
     url = world.server.url("/huge-page/a.html")
     text = world.store.db.execute("SELECT text FROM articles WHERE fetched_url = ?", [url]).fetchone()[0]
     assert len(text) > 150_000
+
+
+# ---- round two (issue 15) ----
+
+
+def test_a_header_drip_ends_at_the_deadline_and_is_not_retried(world: World) -> None:
+    assert len(world.server.requests_for("/header-drip/feed.xml")) == 1
+    assert [reason[:9] for reason in reasons(world, "header-drip")] == ["deadline:"]
+
+
+@pytest.mark.parametrize("path", ["/header-flood/feed.xml", "/huge-header-line/feed.xml", "/bad-chunked/feed.xml",
+                                  "/meta-refresh-loop/feed.xml", "/redirect-file/feed.xml"])
+def test_faults_that_another_try_cannot_mend_are_not_retried(world: World, path: str) -> None:
+    assert len(world.server.requests_for(path)) == 1
+
+
+@pytest.mark.parametrize("name", ["ruishu-412", "jsl-521", "cloudflare-503", "aliyun-200"])
+def test_a_challenge_is_named_with_its_service_and_never_retried(world: World, name: str) -> None:
+    url = world.server.url(f"/js-challenge/{name}.xml")
+    error = world.store.db.execute("SELECT error FROM sources WHERE url = ?", [url]).fetchone()[0]
+    assert blocked_reason(error) == "challenge"
+    service = {"ruishu-412": "瑞数", "jsl-521": "加速乐", "cloudflare-503": "Cloudflare", "aliyun-200": "Aliyun"}[name]
+    assert service in error
+    assert len(world.server.requests_for(f"/js-challenge/{name}.xml")) == 1
+
+
+def test_challenge_and_login_pages_are_never_stored(world: World) -> None:
+    blocked = {world.server.url(path) for path in ("/challenge-article/enable-js-200.html",
+                                                   "/challenge-article/captcha-200.html", "/members-only/member.html")}
+    assert not blocked & stored_urls(world)
+    recorded = {row[0]: blocked_reason(row[1]) for row in world.store.db.execute(
+        "SELECT url, reason FROM failures WHERE outlet IN ('challenge-article', 'members-only')")}
+    assert recorded == {**dict.fromkeys(blocked - {world.server.url("/members-only/member.html")}, "challenge"),
+                        world.server.url("/members-only/member.html"): "login",
+                        world.server.url("/members-only/feed.xml"): "login"}
+
+
+def test_a_redirect_to_a_login_page_is_not_followed(world: World) -> None:
+    assert world.server.requests_for("/members-only/passport/login") == []
+
+
+def test_a_page_that_is_only_a_meta_refresh_is_followed(world: World) -> None:
+    assert len(world.server.requests_for("/meta-refresh-stub/real.html")) == 1
+    assert len(world.server.requests_for("/meta-refresh-stub/real-list.html")) == 1
+    url = world.server.url("/meta-refresh-stub/list.html")
+    assert world.store.db.execute("SELECT status, items FROM sources WHERE url = ?", [url]).fetchone() == ("ok", 1)
+
+
+def test_a_meta_refresh_loop_is_left_at_the_first_page_seen_twice(world: World) -> None:
+    assert [len(world.server.requests_for(f"/meta-refresh-loop/{name}.html")) for name in "ab"] == [1, 1]
+
+
+def test_no_local_file_reaches_the_database(world: World) -> None:
+    """file: redirects and XML external entities point at a file holding a random token: no table has it."""
+    token = world.server.token
+    for (table,) in world.store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        for row in world.store.db.execute(f"SELECT * FROM [{table}]"):
+            text = " ".join(v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in row)
+            assert token not in text, table
+
+
+def test_nul_bytes_never_reach_the_store(world: World) -> None:
+    rows = world.store.db.execute("SELECT title, text FROM articles").fetchall()
+    assert rows and not any("\0" in f"{title}{text}" for title, text in rows)
+    url = world.server.url("/nul-bytes/a.html")
+    text = world.store.db.execute("SELECT text FROM articles WHERE fetched_url = ?", [url]).fetchone()[0]
+    assert "浮梁国际传播中心在浮梁县融媒体中心揭牌成立" in text
 
 
 def test_every_fault_is_in_the_documentation() -> None:

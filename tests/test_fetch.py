@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import threading
 import zlib
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from monitor.fetch.client import Fetcher
+from monitor.errors import ConfigError
+from monitor.fetch.client import Fetcher, failure_reason
 from monitor.models import FetchSettings, Validators
+from monitor.sources.config import parse_config
 from tests.support.http import LocalServer, Reply, unused_port_url
 from tests.support.http import local_server as local_server_fixture  # noqa: F401
 
@@ -563,3 +567,204 @@ def test_robots_txt_is_read_up_to_500_kib(local_server: LocalServer) -> None:
     with fetcher(max_bytes=1_000_000) as f:
         assert f.fetch(local_server.url("/early/a")).error == "disallowed by robots.txt"
         assert f.fetch(local_server.url("/late/a")).ok
+
+
+# ---- a deadline for the request as a whole, cancel, blocked, meta refresh, broken framing (issue 15) ----
+
+HEADER_DRIP = b"HTTP/1.1 200 OK\r\n" + b"X-Drip: 0123456789\r\n" * 500  # 0.1 s a line: 50 s in all
+
+
+def test_a_header_drip_ends_at_the_deadline_not_when_the_server_likes(local_server: LocalServer) -> None:
+    local_server.route("/drip", raw=HEADER_DRIP, drip=0.1, chunk_size=20)
+    with Fetcher(settings(timeout=1.0, deadline=1.5, retries=2, backoff=0.01)) as f:
+        result = f.fetch(local_server.url("/drip"))
+    assert result.reason == "deadline"
+    assert result.error == "deadline: no complete answer within 1.5s (deadline in [fetch]); the server kept the " \
+                           "request going"
+    assert 1.4 <= result.elapsed < 10.0  # not the 50 s the server would take
+    assert len(local_server.requests_for("/drip")) == 1  # a deadline is not retried
+
+
+def test_the_deadline_counts_every_hop_of_a_redirect(local_server: LocalServer) -> None:
+    for hop in range(4):
+        local_server.route(f"/r{hop}", 302, headers={"Location": f"/r{hop + 1}"}, delay=0.3)
+    local_server.route("/r4", body=b"x")
+    with Fetcher(settings(timeout=1.0, deadline=0.8)) as f:
+        result = f.fetch(local_server.url("/r0"))
+    assert result.reason == "deadline"
+    assert local_server.requests_for("/r4") == []
+
+
+def test_waiting_for_the_hosts_politeness_slot_does_not_count(local_server: LocalServer) -> None:
+    local_server.route("/a", body=b"a")
+    local_server.route("/b", body=b"b")
+    with Fetcher(settings(host_delay=1.0, deadline=0.6, respect_robots=False)) as f:
+        first, second = f.fetch(local_server.url("/a")), f.fetch(local_server.url("/b"))
+    assert first.ok and second.ok  # the second waited ~1 s for its slot, more than its deadline
+    assert second.elapsed >= 0.9
+
+
+def test_a_retry_wait_that_would_pass_the_deadline_is_not_started(local_server: LocalServer) -> None:
+    local_server.route("/busy", 503, headers={"Retry-After": "20"})
+    fake = FakeTime()
+    with fetcher(fake, retries=3, deadline=10.0) as f:
+        result = f.fetch(local_server.url("/busy"))
+    assert fake.sleeps == [] and len(local_server.requests_for("/busy")) == 1
+    assert result.error == "HTTP 503 Service Unavailable" and result.reason is None
+
+
+def test_cancel_ends_a_request_in_flight_at_once_and_starts_no_other(local_server: LocalServer) -> None:
+    local_server.route("/drip", raw=HEADER_DRIP, drip=0.1, chunk_size=20)
+    with Fetcher(settings(timeout=30.0, deadline=60.0, retries=2)) as f:
+        threading.Timer(0.5, f.cancel).start()
+        result = f.fetch(local_server.url("/drip"))
+        later = f.fetch(local_server.url("/drip"))
+    assert (result.reason, later.reason) == ("cancelled", "cancelled")
+    assert result.error is not None and result.error.startswith("cancelled: ")
+    assert result.elapsed < 10.0  # not the 50 s the server would take
+    assert len(local_server.requests_for("/drip")) == 1
+
+
+def test_a_fetch_on_a_closed_fetcher_is_cancelled_without_an_error_logged(
+        local_server: LocalServer, caplog: pytest.LogCaptureFixture) -> None:
+    local_server.route("/a", body=b"a")
+    f = Fetcher(settings())
+    f.close()
+    result = f.fetch(local_server.url("/a"))
+    assert result.reason == "cancelled"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_cancel_interrupts_a_backoff_wait(local_server: LocalServer) -> None:
+    local_server.route("/busy", 503)
+    with Fetcher(settings(retries=1, backoff=30.0, deadline=60.0)) as f:
+        threading.Timer(0.5, f.cancel).start()
+        result = f.fetch(local_server.url("/busy"))
+    assert result.elapsed < 10.0 and len(local_server.requests_for("/busy")) == 1  # not after 30 s
+
+
+def _specimen(name: str) -> Reply:
+    folder = Path(__file__).parent / "data" / "blocked"
+    spec = json.loads((folder / f"{name}.json").read_text("utf-8"))
+    return Reply(spec["status"], (folder / f"{name}.html").read_bytes(), spec["headers"])
+
+
+@pytest.mark.parametrize(("name", "reason"), [("ruishu-412", "challenge"), ("jsl-521", "challenge"),
+                                              ("cloudflare-503", "challenge"), ("captcha-200", "challenge"),
+                                              ("login-form-200", "login"), ("http-401", "login")])
+def test_blocked_answers_are_named_not_retried_and_give_no_content(
+        local_server: LocalServer, name: str, reason: str) -> None:
+    local_server.sequence("/x", [_specimen(name)])
+    with fetcher(retries=2) as f:
+        result = f.fetch(local_server.url("/x"))
+    assert result.reason == reason and result.blocked
+    assert result.error is not None and result.error.startswith(f"blocked ({reason}): ")
+    assert result.content == b"" and not result.ok
+    assert len(local_server.requests_for("/x")) == 1
+
+
+def test_a_plain_server_error_is_still_retried(local_server: LocalServer) -> None:
+    local_server.sequence("/x", [_specimen("http-503-plain"), Reply(200, b"ok")])
+    with fetcher(retries=1) as f:
+        result = f.fetch(local_server.url("/x"))
+    assert result.ok and result.content == b"ok"
+
+
+def test_a_redirect_to_a_login_page_stops_before_requesting_it(local_server: LocalServer) -> None:
+    local_server.route("/feed.xml", 302, headers={"Location": "/sso/login.jsp?service=/feed.xml"})
+    local_server.route("/sso/login.jsp", body=b"<form><input type=password></form>")
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/feed.xml"))
+    assert result.reason == "login" and result.final_url == local_server.url("/sso/login.jsp?service=/feed.xml")
+    assert local_server.requests_for("/sso/login.jsp") == []
+
+
+def test_a_page_that_is_only_a_meta_refresh_is_followed_as_a_redirect(local_server: LocalServer) -> None:
+    local_server.route("/old.html", body=b'<html><head><meta http-equiv="refresh" content="0; url=/new.html">')
+    local_server.route("/new.html", body=b"<html><body>" + "正文".encode() * 200 + b"</body></html>")
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/old.html"))
+    assert result.ok and result.final_url == local_server.url("/new.html") and not result.permanent_redirect
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("", "is only a meta refresh to itself"),
+    ("; url=/loop.html", "is only a meta refresh to itself"),
+    ("; url=file:///etc/passwd", "redirect to a non-http(s) URL: file:"),
+])
+def test_a_meta_refresh_to_itself_or_to_a_file_is_not_followed(
+        local_server: LocalServer, target: str, expected: str) -> None:
+    local_server.route("/loop.html", body=f'<meta http-equiv="refresh" content="0{target}">')
+    with fetcher(retries=2) as f:
+        result = f.fetch(local_server.url("/loop.html"))
+    assert result.error is not None and expected in result.error
+    assert len(local_server.requests_for("/loop.html")) == 1
+
+
+def test_meta_refreshes_count_against_max_redirects(local_server: LocalServer) -> None:
+    for hop in range(5):
+        local_server.route(f"/m{hop}.html", body=f'<meta http-equiv="refresh" content="0;url=/m{hop + 1}.html">')
+    with fetcher(max_redirects=2) as f:
+        result = f.fetch(local_server.url("/m0.html"))
+    assert result.error is not None and result.error.startswith("too many redirects (>2)")
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    (b"HTTP/1.1 200 OK\r\n" + b"X-Flood: 0123456789abcdef\r\n" * 10_000 + b"\r\n",
+     "bad HTTP response: the response headers are larger than 100 KB (a header flood)"),
+    (b"HTTP/1.1 200 OK\r\nX-Huge: " + b"a" * 500_000 + b"\r\n\r\n",
+     "bad HTTP response: the response headers are larger than 100 KB (a header flood)"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n",
+     "bad HTTP response: invalid chunked encoding"),
+], ids=["many-headers", "huge-header-line", "bad-chunked"])
+def test_broken_framing_is_named_and_not_retried(local_server: LocalServer, raw: bytes, expected: str) -> None:
+    local_server.route("/x", raw=raw)
+    with fetcher(retries=2) as f:
+        result = f.fetch(local_server.url("/x"))
+    assert result.error is not None and result.error.startswith(expected), result.error
+    assert len(local_server.requests_for("/x")) == 1
+
+
+def test_an_encoding_never_asked_for_is_refused(local_server: LocalServer) -> None:
+    local_server.route("/x", body=b"\x1b\x8b\x00garbage" * 20, headers={"Content-Encoding": "br"})
+    with fetcher() as f:
+        result = f.fetch(local_server.url("/x"))
+    assert result.error == ("cannot decode the body: the server compressed it as 'br', which the monitor does not "
+                            "ask for (Accept-Encoding: gzip, deflate)")
+
+
+def test_a_proxy_of_the_environment_is_used(local_server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY is honoured, as httpx does (the local server answers as the proxy: it sees the full URL)."""
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", local_server.base_url)
+    local_server.route("/via-proxy.html", body=b"proxied")
+    with fetcher(respect_robots=False) as f:
+        result = f.fetch("http://news.example.invalid/via-proxy.html")
+        monkeypatch.setenv("NO_PROXY", "example.invalid")
+        bypassed = f.fetch("http://news.example.invalid/via-proxy.html")
+    assert result.ok and result.content == b"proxied"
+    assert local_server.requests_for("/via-proxy.html")[0].path == "http://news.example.invalid/via-proxy.html"
+    assert bypassed.error is not None and bypassed.error.startswith("host not found")
+
+
+def test_the_deadline_is_a_positive_number_of_feeds_toml() -> None:
+    assert FetchSettings().deadline == 60.0
+    assert parse_config('[fetch]\ndeadline = 30\n[[outlets]]\nname = "n"\nlevel = "central"\nfeeds = ["http://a.cn/"]\n'
+                        ).fetch.deadline == 30
+    with pytest.raises(ConfigError, match=r"feeds.toml:2: fetch.deadline = 0 must be"):
+        parse_config('[fetch]\ndeadline = 0\n[[outlets]]\nname = "n"\nlevel = "central"\nfeeds = ["http://a.cn/"]\n',
+                     "feeds.toml")
+
+
+def test_the_named_reason_is_read_back_from_the_recorded_words(local_server: LocalServer) -> None:
+    local_server.route("/drip", raw=HEADER_DRIP, drip=0.1, chunk_size=20)
+    local_server.sequence("/challenge", [_specimen("jsl-521")])
+    with Fetcher(settings(timeout=1.0, deadline=0.5)) as f:
+        results = [f.fetch(local_server.url(path)) for path in ("/drip", "/challenge")]
+        f.cancel()
+        results.append(f.fetch(local_server.url("/drip")))
+    assert [failure_reason(r.error) for r in results] == [r.reason for r in results] == ["deadline", "challenge",
+                                                                                            "cancelled"]
+    assert failure_reason("HTTP 500 Internal Server Error (after 3 attempts)") is None
+    assert failure_reason(None) is None

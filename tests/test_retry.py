@@ -84,3 +84,12 @@ def test_retry_after_parsing() -> None:
     assert retry_after_seconds("Wed, 01 May 2024 11:00:00 GMT", now) == 0.0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds("-3") is None
+
+
+def test_a_wait_that_would_outlast_the_time_left_is_not_started() -> None:
+    sleeps: list[float] = []
+    left = iter([10.0, 1.5])  # seconds a deadline leaves before the first wait (1 s), then the second (2 s)
+    tried = retry(_answers("busy", "busy", "ok"), attempts=5, backoff=1.0, retryable=lambda r: r == "busy",
+                  sleep=sleeps.append, time_left=lambda: next(left))
+    assert (tried.result, tried.attempts, tried.refused_wait) == ("busy", 2, None)
+    assert sleeps == [1.0]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from monitor.errors import MonitorError
+from monitor.errors import DiskFullError, MonitorError
 from monitor.run.runlog import RunLog, default_log_dir, fan_out, read_log
 
 
@@ -41,3 +42,14 @@ def test_fan_out_tells_every_observer_and_skips_none() -> None:
     observe = fan_out(lambda e, f: seen.append("a:" + e), None, lambda e, f: seen.append("b:" + e))
     observe("summary", {})
     assert seen == ["a:summary", "b:summary"]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full (every write: no space left)")
+def test_a_full_disk_under_the_log_is_a_disk_full_error_once(tmp_path: Path) -> None:
+    log = RunLog(tmp_path / "logs")
+    log._file.close()
+    log._file = open("/dev/full", "w", encoding="utf-8")  # noqa: SIM115 (RunLog closes it)
+    with pytest.raises(DiskFullError, match="cannot write the run log: No space left on device"):
+        log("run_started", {"run_id": 1})
+    log("summary", {"run_id": 1})  # nothing more is tried: the run is stopping on the first error
+    log.close()  # the unflushed line is not a second error

@@ -22,6 +22,7 @@ from monitor.cli.common import (
 
 EXIT_LOCKED = 3
 EXIT_DEADLINE = 4
+EXIT_DISK_FULL = 6  # 5 is `monitor digest`'s (a destination failed): one number, one meaning
 EXIT_TERMINATED = 143
 
 
@@ -42,11 +43,13 @@ def run(config: str | None, db: str, lexicon: str | None, quiet: bool, max_minut
     Exit codes: 0 the run completed, even if some outlets failed (they are listed); 1 it could not
     run (bad config or database); 2 bad options; 3 another run holds this database's lock, so this one
     did nothing; 4 --max-minutes passed and the run stopped early, keeping what it had stored;
+    6 the disk is full: the run stopped at once, keeping what it had stored (free space and run again);
     130 / 143 interrupted by Ctrl-C / SIGTERM (what was stored stays). Each run writes a JSON-lines
     log and a row of the `runs` table; a progress bar shows on a terminal. See docs/operations.md.
 
     Example: monitor run --config feeds.toml --db monitor.db --quiet --max-minutes 50
     """
+    from monitor.errors import DiskFullError
     from monitor.run.lock import RunLocked, run_lock
 
     cfg = load_config_file(config)
@@ -56,6 +59,9 @@ def run(config: str | None, db: str, lexicon: str | None, quiet: bool, max_minut
     except RunLocked as exc:
         click.echo(f"monitor run: {exc}", err=True)
         raise SystemExit(EXIT_LOCKED) from None
+    except DiskFullError as exc:
+        click.echo(f"monitor run: stopped: {exc}", err=True)
+        raise SystemExit(EXIT_DISK_FULL) from None
     _report(summary, quiet)
     if summary.status == "deadline":
         raise SystemExit(EXIT_DEADLINE)

@@ -56,6 +56,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _MAX_SCAN = 1 << 20  # bytes of a page searched for <meta charset>
+_MAX_TAG = 1024  # bytes of one <meta> tag read for its charset
 _MAX_DETECT = 1 << 18  # bytes given to charset-normalizer
 _MAX_BAD_RATIO = 0.01  # share of undecodable non-ASCII characters tolerated in a declared encoding
 _MAX_BAD_FEW = 2  # ...and a few more, for short pages
@@ -103,25 +104,35 @@ def decode_html(content: bytes, content_type: str | None) -> Decoded:
         *_label_candidate(_meta_label(content), "meta"),
         *_label_candidate(_xml_label(content), "xml-declaration"),
     ]
-    return _decode(content, declared)
+    return _without_nul(_decode(content, declared))
 
 
 def decode_feed(content: bytes, content_type: str | None) -> Decoded:
     """Decode an RSS/Atom feed; the text's XML declaration then says utf-8 so expat can parse the str."""
     declared = [*_header_candidate(content_type), *_label_candidate(_xml_label(content), "xml-declaration")]
-    decoded = _decode(content, declared)
+    decoded = _without_nul(_decode(content, declared))
     text = _XML_DECL_TEXT.sub(r'\1"utf-8"', decoded.text.lstrip("\ufeff"), count=1)
     return Decoded(text, decoded.encoding, decoded.source)
+
+
+def _without_nul(decoded: Decoded) -> Decoded:
+    """NUL characters dropped: a stray NUL (a broken template, a padded file) is no text, and XML and lxml
+    refuse it."""
+    if "\0" not in decoded.text:
+        return decoded
+    return Decoded(decoded.text.replace("\0", ""), decoded.encoding, decoded.source)
 
 
 def not_text(content: bytes, content_type: str | None) -> str | None:
     """Why these bytes are no web page (a PDF, an image, an archive...), in words for people; None for text.
 
     The bytes decide: a server may call a page application/octet-stream or an image text/html. A
-    declared binary type is believed only when the bytes hold NUL characters, as text never does.
+    declared binary type is believed only when the bytes hold NUL characters, as text never does (a page
+    of markup with a few stray NULs is still a page: they are dropped when it is decoded).
     """
     kind = _binary_kind(content)
-    if kind is None and content_type and content_type.lower().startswith(_BINARY_TYPES) and b"\0" in content[:1024]:
+    if (kind is None and content_type and content_type.lower().startswith(_BINARY_TYPES) and b"\0" in content[:1024]
+            and not _markup_with_nul(content)):
         kind = "binary data"
     if kind is None:
         return None
@@ -138,9 +149,15 @@ def _binary_kind(content: bytes) -> str | None:
     if head[4:8] == b"ftyp":
         return "an MP4 video"
     kind = next((name for magic, name in _MAGIC if head.startswith(magic)), None)
-    if kind is None and b"\0" in content[:1024]:
+    if kind is None and b"\0" in content[:1024] and not _markup_with_nul(content):
         return "binary data"
     return kind
+
+
+def _markup_with_nul(content: bytes) -> bool:
+    """A page or feed with a few stray NUL bytes (under 1 in 10): markup from its first byte, otherwise text."""
+    head = content[:4096]
+    return head.replace(b"\0", b"").lstrip().startswith(b"<") and head.count(0) * 10 < len(head)
 
 
 def normalize_label(label: str, *, in_document: bool = False) -> str | None:
@@ -191,7 +208,8 @@ def _label_candidate(label: str | None, source: Source) -> list[tuple[str, Sourc
 def _meta_label(content: bytes) -> str | None:
     """The charset of the first <meta> in the head that has one, skipping scripts, styles and comments.
 
-    A linear scan (each step jumps forward with find), so unclosed comments cannot make it quadratic.
+    A linear scan (each step jumps forward with find, a tag is read up to its end or the next "<"), so
+    unclosed comments and tags cannot make it quadratic.
     """
     page = content[:_MAX_SCAN].lower()
     pos = 0
@@ -200,8 +218,7 @@ def _meta_label(content: bytes) -> str | None:
         if kind in (b"/head", b"body"):
             return None
         if kind == b"meta":
-            end = page.find(b">", token.end())
-            label = _meta_tag_label(page[token.start() : end if end >= 0 else len(page)])
+            label = _meta_tag_label(page, token.start(), _tag_end(page, token.start(), token.end()))
             if label is not None:
                 return label
             pos = token.end()
@@ -214,8 +231,18 @@ def _meta_label(content: bytes) -> str | None:
     return None
 
 
-def _meta_tag_label(tag: bytes) -> str | None:
-    found = _META_CHARSET.search(tag)
+def _tag_end(page: bytes, start: int, after_name: int) -> int:
+    """Where the tag at `start` ends: its ">", or the next "<" (an unclosed tag), at most _MAX_TAG bytes on.
+    Never searched past the next "<", so a page of unclosed tags is read once."""
+    limit = min(len(page), start + _MAX_TAG)
+    next_tag = page.find(b"<", after_name, limit)
+    bound = next_tag if next_tag >= 0 else limit
+    close = page.find(b">", after_name, bound)
+    return close if close >= 0 else bound
+
+
+def _meta_tag_label(page: bytes, start: int, end: int) -> str | None:
+    found = _META_CHARSET.search(page, start, end)
     label = found.group(1).decode("ascii") if found else None
     return label if label and normalize_label(label, in_document=True) else None
 

@@ -7,7 +7,8 @@ The call returns a result rather than raising; `retryable` says whether trying a
 Between attempts the wait doubles from `backoff` (backoff, 2 × backoff, 4 × …), unless the server said
 how long to wait (`retry_after`, e.g. from a Retry-After header): that is waited instead, and when it is
 longer than `max_retry_after` nobody waits — the retrying stops and `Tried.refused_wait` says what was
-asked. `sleep` is injected, so tests check the waits without waiting.
+asked. With `time_left` (the seconds a deadline leaves), a wait that would not end before the deadline is
+not started either. `sleep` is injected, so tests check the waits without waiting.
 """
 
 from __future__ import annotations
@@ -37,11 +38,11 @@ class Tried(Generic[T]):
 
 def retry(call: Callable[[], T], *, attempts: int, backoff: float, retryable: Callable[[T], bool],
           retry_after: Callable[[T], float | None] = lambda result: None, max_retry_after: float = math.inf,
-          sleep: Callable[[float], None] = time.sleep,
+          sleep: Callable[[float], None] = time.sleep, time_left: Callable[[], float] = lambda: math.inf,
           on_retry: Callable[[T, float], None] = lambda result, wait: None) -> Tried[T]:
-    """Call `call` until its result is not `retryable`, `attempts` have been made, or the server asks for
-    a wait above `max_retry_after`; `on_retry` is told of each result retried and the wait before the
-    next attempt."""
+    """Call `call` until its result is not `retryable`, `attempts` have been made, the server asks for
+    a wait above `max_retry_after`, or the next wait would outlast `time_left()`; `on_retry` is told of
+    each result retried and the wait before the next attempt."""
     made = 0
     refused: list[float] = []
 
@@ -54,10 +55,10 @@ def retry(call: Callable[[], T], *, attempts: int, backoff: float, retryable: Ca
         return retry_after(_result(state))
 
     def stop(state: tenacity.RetryCallState) -> bool:
-        wait = asked(state)
-        if state.attempt_number < attempts and wait is not None and wait > max_retry_after:
-            refused.append(wait)
-        return state.attempt_number >= attempts or bool(refused)
+        wanted = asked(state)
+        if state.attempt_number < attempts and wanted is not None and wanted > max_retry_after:
+            refused.append(wanted)
+        return state.attempt_number >= attempts or bool(refused) or wait(state) >= time_left()
 
     def wait(state: tenacity.RetryCallState) -> float:
         wanted = asked(state)

@@ -13,8 +13,12 @@ the fault was recorded *and* that the good content of the same outlet was kept::
         fault_server.good_urls["timeout"]  # articles that must be stored
 
 Builders for hostile documents (`gzip_bomb`, `billion_laughs`, `quadratic_blowup`, `huge_feed`,
-`huge_page`, `PDF`, `JPEG`, `PNG`) are public for the unit tests too. docs/FAULTS.md describes every fault;
-tests/test_faults.py checks that it does.
+`huge_page`, `PDF`, `JPEG`, `PNG`, `blocked_page`) are public for the unit tests too. docs/FAULTS.md describes
+every fault; tests/test_faults.py checks that it does.
+
+`FaultServer.secret` is a file on this machine with a random token in it: faults that point at local files
+(`file:` redirects, XML external entities) point at it, and the tests check that the token reaches no table.
+An outlet may have list pages and sitemaps too (`FaultServer.pages`, `FaultServer.sitemaps`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,11 @@ from __future__ import annotations
 import codecs
 import gzip
 import html
+import json
 import re
+import secrets
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +44,7 @@ import pytest
 from tests.support.http import LocalServer, Reply, unused_port_url
 from tools.demo import SAMPLES, SampleHandler, serve_samples
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 HTML_TYPE = "text/html; charset=utf-8"
 PUB_DATE = "Tue, 03 Jun 2025 18:00:00 +0800"
@@ -43,6 +52,7 @@ PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n" + bytes(rang
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(range(256)) * 8
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
 MAX_BYTES = 12_000_000  # the fault world's fetch.max_bytes: the 10 MB feed of 50,000 items passes
+DEADLINE = 4.0  # the fault world's fetch.deadline: seconds for one request as a whole
 ROBOTS = "User-agent: *\nDisallow: /robots-disallow/private/\n"
 LAUNCH = (
     "本报讯 6月3日上午，{p}国际传播中心在{p}县融媒体中心揭牌成立，县委宣传部负责同志出席揭牌仪式。",
@@ -78,12 +88,13 @@ def fault(name: str, serves: str, monitor: str, expect: str | None, launch: str 
 # ---- documents ----------------------------------------------------------------------------------
 
 
-def rss(items: Sequence[tuple[str, str] | tuple[str, str, str]], title: str = "新闻", encoding: str = "utf-8") -> str:
-    """An RSS 2.0 feed; items are (title, link) or (title, link, guid)."""
+def rss(items: Sequence[tuple[str, str] | tuple[str, str, str]], title: str = "新闻", encoding: str = "utf-8",
+        date: str = PUB_DATE) -> str:
+    """An RSS 2.0 feed; items are (title, link) or (title, link, guid), all published on `date`."""
     body = "".join(
         f"<item><title>{item[0]}</title><link>{item[1]}</link>"
         + (f"<guid isPermaLink=\"false\">{item[2]}</guid>" if len(item) > 2 else "")
-        + f"<pubDate>{PUB_DATE}</pubDate></item>\n"
+        + f"<pubDate>{date}</pubDate></item>\n"
         for item in items
     )
     return (f'<?xml version="1.0" encoding="{encoding}"?>\n<rss version="2.0"><channel><title>{title}</title>\n'
@@ -143,6 +154,18 @@ def huge_feed(count: int, base: str) -> bytes:
             "</channel></rss>\n").encode()
 
 
+def blocked_page(name: str) -> tuple[bytes, int, dict[str, str]]:
+    """A challenge, CAPTCHA or login page of tests/data/blocked: (body, status, headers)."""
+    spec = json.loads((DATA / "blocked" / f"{name}.json").read_text("utf-8"))
+    return (DATA / "blocked" / f"{name}.html").read_bytes(), int(spec["status"]), dict(spec["headers"])
+
+
+def refresh_page(target: str | None, delay: int = 0) -> str:
+    """A page that is only a meta refresh (to itself when `target` is None)."""
+    content = f"{delay}" if target is None else f"{delay}; url={target}"
+    return f'<html><head><meta http-equiv="refresh" content="{content}"><title>跳转</title></head><body></body></html>'
+
+
 def huge_page(chars: int = 200_000, place: str = "弋阳") -> str:
     """An article page of about `chars` characters, every paragraph different, a launch at the top."""
     paragraphs = launch_paragraphs(place)
@@ -165,8 +188,18 @@ class FaultServer(LocalServer):
     def __init__(self) -> None:
         super().__init__()
         self.outlets: dict[str, list[str]] = {}  # outlet name → its feed URLs
+        self.pages: dict[str, list[tuple[str, str]]] = {}  # outlet name → its list pages (url, links pattern)
+        self.sitemaps: dict[str, list[str]] = {}  # outlet name → its sitemaps
         self.good_urls: dict[str, list[str]] = {}  # outlet name → article URLs that must be stored
         self.route("/robots.txt", body=ROBOTS, headers={"Content-Type": "text/plain"})
+        self._secret_dir = Path(tempfile.mkdtemp(prefix="monitor-secret-"))
+        self.token = f"SECRET-{secrets.token_hex(12)}"
+        self.secret = self._secret_dir / "secret.txt"
+        self.secret.write_text(f"{self.token}\n", "utf-8")
+
+    def close(self) -> None:
+        super().close()
+        shutil.rmtree(self._secret_dir, ignore_errors=True)
 
     @property
     def other_host(self) -> str:
@@ -211,11 +244,16 @@ class FaultServer(LocalServer):
         """feeds.toml for the installed outlets, with short timeouts and quick retries (overridable)."""
         settings = {"user_agent": "monitor-faults/1.0 (+tests)", "timeout": 0.5, "retries": 1, "backoff": 0.05,
                     "max_retry_after": 2.0, "host_delay": 0.0, "host_concurrency": 8, "workers": 8,
-                    "max_bytes": MAX_BYTES, "max_redirects": 4, "max_articles_per_source": 5, **fetch}
+                    "max_bytes": MAX_BYTES, "max_redirects": 4, "max_articles_per_source": 5, "deadline": DEADLINE,
+                    **fetch}
         text = "[fetch]\n" + "".join(f"{k} = {_toml(v)}\n" for k, v in settings.items())
         for name, feeds in self.outlets.items():
             urls = ", ".join(f'"{url}"' for url in feeds)
             text += f'\n[[outlets]]\nname = "{name}"\nlevel = "county"\nprovince = "江西省"\nfeeds = [{urls}]\n'
+            if name in self.sitemaps:
+                text += "sitemaps = [" + ", ".join(f'"{url}"' for url in self.sitemaps[name]) + "]\n"
+            for url, links in self.pages.get(name, []):
+                text += f"[[outlets.pages]]\nurl = \"{url}\"\nlinks = '{links}'\n"
         return text
 
 
@@ -545,6 +583,190 @@ def _huge_page(s: FaultServer, p: str) -> list[str]:
     s.route(f"{p}/a.html", body=huge_page(), headers={"Content-Type": HTML_TYPE})
     s.good_urls.setdefault(p[1:], []).append(article)
     return [s.feed(f"{p}/feed.xml", [("弋阳国际传播中心揭牌成立", article)])]
+
+
+# ---- round two (issue 15): deadlines, floods, broken framing, refreshes, local files, challenges, logins ----
+
+
+def _raw_response(headers: bytes, body: bytes = b"") -> bytes:
+    return b"HTTP/1.1 200 OK\r\n" + headers + b"Connection: close\r\n\r\n" + body
+
+
+@fault("header-drip", "sends its status line, then one header line every 0.2 s for ten minutes (every read "
+       "returns within `timeout`, so no read timeout fires)", "gives up when the request as a whole passes "
+       "`deadline` (4 s in the tests); does not retry; the run goes on",
+       f"deadline: no complete answer within {DEADLINE:g}s")
+def _header_drip(s: FaultServer, p: str) -> list[str]:
+    s.route(f"{p}/feed.xml", raw=_raw_response(b"X-Drip: 0123456789\r\n" * 3000), drip=0.2, chunk_size=20)
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("header-flood", "20,000 header lines (700 KB) before the body", "stops reading the headers at 100 KB; "
+       "records it, does not retry", "the response headers are larger than 100 KB (a header flood)")
+def _header_flood(s: FaultServer, p: str) -> list[str]:
+    flood = b"".join(b"X-Flood-%05d: %s\r\n" % (number, b"v" * 16) for number in range(20_000))
+    s.route(f"{p}/feed.xml", raw=_raw_response(flood, rss([]).encode()))
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("huge-header-line", "one header line of 2 MB", "the same: stops at 100 KB of headers",
+       "the response headers are larger than 100 KB")
+def _huge_header_line(s: FaultServer, p: str) -> list[str]:
+    s.route(f"{p}/feed.xml", raw=_raw_response(b"X-Huge: " + b"a" * 2_000_000 + b"\r\n", rss([]).encode()))
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("many-headers", "3,000 small header lines (50 KB) before a sound feed", "reads them and the feed", None)
+def _many_headers(s: FaultServer, p: str) -> list[str]:
+    article = s.good_page(f"{p}/a.html", "头部众多")
+    body = rss([("头部众多", article)]).encode()
+    headers = b"".join(b"X-Many-%04d: v\r\n" % number for number in range(3000))
+    headers += b"Content-Type: application/rss+xml\r\nContent-Length: %d\r\n" % len(body)
+    s.route(f"{p}/feed.xml", raw=_raw_response(headers, body))
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("bad-chunked", "Transfer-Encoding: chunked with a chunk size that is no number", "records the broken "
+       "framing, does not retry", "bad HTTP response: invalid chunked encoding")
+def _bad_chunked(s: FaultServer, p: str) -> list[str]:
+    headers = b"Content-Type: application/rss+xml\r\nTransfer-Encoding: chunked\r\n"
+    s.route(f"{p}/feed.xml", raw=_raw_response(headers, b"ZZZ\r\n<rss version=\"2.0\">\r\n0\r\n\r\n"))
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("brotli-garbage", "Content-Encoding: br (never asked for) over bytes that are no brotli",
+       "refuses to guess: records the encoding it cannot decode", "cannot decode the body: the server compressed "
+       "it as 'br'")
+def _brotli_garbage(s: FaultServer, p: str) -> list[str]:
+    s.route(f"{p}/feed.xml", body=b"\x1b\x8b\x00\x80\xff\xfe garbage " * 64,
+            headers={"Content-Encoding": "br", "Content-Type": RSS_TYPE})
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("meta-refresh-loop", "a feed address that is only a meta refresh to itself, and an article that "
+       "refreshes to a page that refreshes back to it", "follows a refresh once, stops at the first page seen "
+       "twice and names the loop", "is only a meta refresh to itself")
+def _meta_refresh_loop(s: FaultServer, p: str) -> list[str]:
+    s.route(f"{p}/feed.xml", body=refresh_page(None), headers={"Content-Type": HTML_TYPE})
+    s.route(f"{p}/a.html", body=refresh_page("b.html"), headers={"Content-Type": HTML_TYPE})
+    s.route(f"{p}/b.html", body=refresh_page("a.html"), headers={"Content-Type": HTML_TYPE})
+    return [s.url(f"{p}/feed.xml"), s.feed(f"{p}/items.xml", [("来回跳转", s.url(f"{p}/a.html"))])]
+
+
+@fault("meta-refresh-stub", "a list page and an article that are only a meta refresh to the real list page "
+       "and the real article (content=\"0; url=...\")", "follows each refresh like a redirect: the list page's "
+       "links and both articles are stored", None)
+def _meta_refresh_stub(s: FaultServer, p: str) -> list[str]:
+    s.good_page(f"{p}/real.html", "跳转之后")
+    stub = s.url(f"{p}/stub.html")
+    s.route(f"{p}/stub.html", body=refresh_page("real.html"), headers={"Content-Type": HTML_TYPE})
+    s.good_urls[p[1:]][-1] = stub  # stored under the address the feed gave
+    listed = s.good_page(f"{p}/n/1.html", "列表跳转之后")
+    s.route(f"{p}/real-list.html", body=f'<html><body><a href="{listed}">列表跳转之后</a></body></html>',
+            headers={"Content-Type": HTML_TYPE})
+    s.route(f"{p}/list.html", body=refresh_page(f"{p}/real-list.html", delay=1), headers={"Content-Type": HTML_TYPE})
+    s.pages[p[1:]] = [(s.url(f"{p}/list.html"), r"/n/\d+\.html")]
+    return [s.feed(f"{p}/feed.xml", [("跳转", stub)])]
+
+
+@fault("redirect-file", "a 302 to a file: URL of this machine, and an article that is only a meta refresh to "
+       "it", "refuses both; the file is never read", "redirect to a non-http(s) URL: file:")
+def _redirect_file(s: FaultServer, p: str) -> list[str]:
+    s.route(f"{p}/feed.xml", 302, headers={"Location": s.secret.as_uri()})
+    s.route(f"{p}/to-file.html", body=refresh_page(s.secret.as_uri()), headers={"Content-Type": HTML_TYPE})
+    return [s.url(f"{p}/feed.xml"), s.feed(f"{p}/items.xml", [("本地文件", s.url(f"{p}/to-file.html"))])]
+
+
+@fault("nul-bytes", "NUL bytes in a page (one in every paragraph) and in a feed's title", "drops them: the "
+       "page is read as the page it is; the launch reaches the queue", None, launch="浮梁")
+def _nul_bytes(s: FaultServer, p: str) -> list[str]:
+    body = page("浮梁国际传播中心揭牌成立", [f"\0{line}\0" for line in launch_paragraphs("浮梁")]).encode()
+    article = s.launch_page(f"{p}/a.html", "浮梁", body=body)
+    s.feed(f"{p}/feed.xml", [], body=rss([("浮梁\0国际传播中心揭牌成立", article)]).encode())
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("xml-external-entities", "a feed whose DOCTYPE declares an external entity (SYSTEM \"file:///...\"), one "
+       "with an external parameter entity, a sitemap that uses one in a <loc>, and an XHTML article that declares "
+       "and uses one", "refuses both feeds before any parser sees them; the sitemap parser and the HTML parsers "
+       "never load a DTD or expand an entity: no local file reaches the database", "an external or parameter "
+       "XML entity")
+def _xml_external_entities(s: FaultServer, p: str) -> list[str]:
+    secret = s.secret.as_uri()
+    general = (f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY xxe SYSTEM "{secret}">]>\n'
+               f'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title>'
+               f"<link>{s.url(f'{p}/x.html')}</link></item></channel></rss>\n")
+    parameter = (f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY % ext SYSTEM "{secret}"> %ext;]>\n'
+                 f'<rss version="2.0"><channel><title>t</title><item><title>x</title>'
+                 f"<link>{s.url(f'{p}/x.html')}</link></item></channel></rss>\n")
+    s.route(f"{p}/general.xml", body=general, headers={"Content-Type": RSS_TYPE})
+    s.route(f"{p}/parameter.xml", body=parameter, headers={"Content-Type": RSS_TYPE})
+    doctype = f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html [<!ENTITY xxe SYSTEM "{secret}">]>\n'
+    body = doctype + page("外部实体：秋粮收购进展顺利", [f"&xxe; {line}" for line in good_paragraphs(p)])
+    article = s.url(f"{p}/xhtml.html")
+    s.route(f"{p}/xhtml.html", body=body, headers={"Content-Type": "application/xhtml+xml; charset=utf-8"})
+    s.good_urls.setdefault(p[1:], []).append(article)
+    sitemap = (f'<?xml version="1.0"?>\n<!DOCTYPE urlset [<!ENTITY xxe SYSTEM "{secret}">]>\n'
+               f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>{s.url(p)}/&xxe;</loc></url>'
+               f"<url><loc>{s.url(f'{p}/x.html')}?&xxe;</loc></url></urlset>\n")
+    s.route(f"{p}/sitemap.xml", body=sitemap, headers={"Content-Type": "application/xml"})
+    s.sitemaps[p[1:]] = [s.url(f"{p}/sitemap.xml")]
+    return [s.url(f"{p}/general.xml"), s.url(f"{p}/parameter.xml"), s.feed(f"{p}/items.xml", [("外部实体", article)])]
+
+
+@fault("frozen-feed", "a sound feed whose items are all six years old", "reads it and stores its articles "
+       "(`monitor sources health` flags the feed frozen); the run goes on", None)
+def _frozen_feed(s: FaultServer, p: str) -> list[str]:
+    items = [(f"旧闻{number}", s.good_page(f"{p}/old{number}.html", f"旧闻{number}")) for number in range(2)]
+    s.route(f"{p}/feed.xml", body=rss(items, date="Mon, 03 Jun 2019 09:00:00 +0800"),
+            headers={"Content-Type": RSS_TYPE})
+    return [s.url(f"{p}/feed.xml")]
+
+
+@fault("js-challenge", "JavaScript challenges at feed addresses: 瑞数 (Ruishu) HTTP 412 with `$_ts`, 加速乐 "
+       "HTTP 521 with a `__jsluid` cookie and a cookie script, Cloudflare \"Just a moment...\" HTTP 503, and an "
+       "Aliyun `acw_sc__v2` script served with 200", "names the challenge and the service, never retries it "
+       "(it is no server failure), parses nothing of it", "blocked (challenge): the site answers with the "
+       "JavaScript challenge of")
+def _js_challenge(s: FaultServer, p: str) -> list[str]:
+    urls = []
+    for name in ("ruishu-412", "jsl-521", "cloudflare-503", "aliyun-200"):
+        body, status, headers = blocked_page(name)
+        s.route(f"{p}/{name}.xml", status, body=body, headers=headers)
+        urls.append(s.url(f"{p}/{name}.xml"))
+    return urls
+
+
+@fault("challenge-article", "feed items whose pages are a \"请开启JavaScript\" check and a CAPTCHA, served "
+       "with 200", "records each as a challenge; stores nothing of them", "blocked (challenge): the site answers "
+       "with a CAPTCHA")
+def _challenge_article(s: FaultServer, p: str) -> list[str]:
+    items = []
+    for name in ("enable-js-200", "captcha-200"):
+        body, status, headers = blocked_page(name)
+        s.route(f"{p}/{name}.html", status, body=body, headers=headers)
+        items.append((name, s.url(f"{p}/{name}.html")))
+    return [s.feed(f"{p}/feed.xml", items)]
+
+
+@fault("members-only", "a feed address that redirects to /passport/login?return=..., and an item that is a "
+       "password form (\"用户登录\")", "records both as login walls; never requests the login page",
+       "blocked (login)")
+def _members_only(s: FaultServer, p: str) -> list[str]:
+    s.route(f"{p}/feed.xml", 302, headers={"Location": f"{p}/passport/login?return={p}/feed.xml"})
+    s.route(f"{p}/passport/login", body=page("用户登录", ["请登录"]), headers={"Content-Type": HTML_TYPE})
+    body, status, headers = blocked_page("login-form-200")
+    s.route(f"{p}/member.html", status, body=body, headers=headers)
+    return [s.url(f"{p}/feed.xml"), s.feed(f"{p}/items.xml", [("会员专享", s.url(f"{p}/member.html"))])]
+
+
+@fault("unclosed-tags", "an article page of 1 MB of unclosed `<meta http-equiv=refresh charset=` tags",
+       "reads the page once (every scan for a charset, a refresh or a challenge goes forward only): it finds "
+       "no article and says so", "no article text found")
+def _unclosed_tags(s: FaultServer, p: str) -> list[str]:
+    body = b"<html><head>" + b"<meta http-equiv=refresh charset=" * 30_000 + b"<title>x</title></head></html>"
+    s.route(f"{p}/a.html", body=body, headers={"Content-Type": "text/html"})
+    return [s.feed(f"{p}/feed.xml", [("未闭合", s.url(f"{p}/a.html"))])]
 
 
 # ---- real specimens (../shared/realworld, read in place) ----------------------------------------------

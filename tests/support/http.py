@@ -12,6 +12,7 @@ Use the fixture in any test module::
         local_server.route("/reset", reset=True)                # closes the connection with a TCP RST
         local_server.route("/cut", body=b"x" * 100, reset_after=10)  # headers, 10 bytes, then a RST
         local_server.route("/junk", raw=b"not http at all\\r\\n\\r\\n")
+        local_server.route("/trickle", raw=b"HTTP/1.1 200 OK\\r\\n" + b"X: y\\r\\n" * 100, drip=0.2, chunk_size=6)
         local_server.sequence("/flaky", [Reply(503), Reply(200, b"ok")])  # one reply per request
         # POST is answered like GET; local_server.requests_for("/hook")[0].body is what was posted
         fetch(local_server.url("/feed.xml"))
@@ -44,7 +45,7 @@ class Reply:
     body: bytes | str = b""
     headers: Mapping[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before the status line
-    drip: float = 0.0  # seconds to wait between body chunks
+    drip: float = 0.0  # seconds to wait between body chunks (or chunks of `raw`)
     chunk_size: int = 1024  # body chunk size when dripping
     reset: bool = False  # read the request, then close the connection with a RST, no response
     raw: bytes | None = None  # send these bytes instead of an HTTP response, then close
@@ -70,13 +71,15 @@ class RecordedRequest:
 class LocalServer:
     """The server; a context manager. Thread-safe: tests may fetch from several threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        """`host`: the loopback address to listen on (127.0.0.2 … stand for other hosts in a test)."""
+        self.host = host
         self._routes: dict[str, list[Reply]] = {}
         self._lock = threading.Lock()
         self._in_flight = 0
         self.max_in_flight = 0  # the most requests handled at the same time
         self.requests: list[RecordedRequest] = []
-        self._httpd = _Server(("127.0.0.1", 0), _Handler)
+        self._httpd = _Server((host, 0), _Handler)
         self._httpd.owner = self
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="local-http", daemon=True
@@ -89,7 +92,7 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
@@ -193,7 +196,11 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.reset:
             self._reset()
         elif reply.raw is not None:
-            self.wfile.write(reply.raw)
+            for chunk in _chunks(reply.raw, reply.chunk_size if reply.drip else len(reply.raw) or 1):
+                self.wfile.write(chunk)
+                self.wfile.flush()
+                if reply.drip:
+                    time.sleep(reply.drip)
             self.close_connection = True
         else:
             self._respond(reply)
