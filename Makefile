@@ -38,7 +38,9 @@ lint: $(TESTSTAMP)
 	$(BIN)/lint-imports
 
 ## make eval: accuracy on the gold set (eval.json), on the held-out sets written blind (eval-holdout*.json)
-## and on the dev set of real pages in ../shared (eval-icc-dev.json; skipped when ../shared is absent)
+## and on the dev set of real pages in ../shared (eval-icc-dev.json), then end to end: the dev set served as
+## outlets on 127.0.0.1 and a real `monitor run` whose queue is scored (eval-icc-dev-e2e.json); the dev set
+## lines are skipped when ../shared is absent
 DEVSET := ../shared/realworld/icc-dev/articles.jsonl
 eval: $(TESTSTAMP)
 	$(BIN)/python -m tools.evaluation --gold tests/data/gold --out eval.json
@@ -51,8 +53,11 @@ eval: $(TESTSTAMP)
 	@if [ -f $(DEVSET) ]; then \
 		echo "$(BIN)/python -m tools.evaluation --devset $(DEVSET) --out eval-icc-dev.json"; \
 		$(BIN)/python -m tools.evaluation --devset $(DEVSET) --out eval-icc-dev.json; \
+		echo "$(BIN)/python -m tools.evaluation --devset-e2e $(DEVSET) --out eval-icc-dev-e2e.json"; \
+		$(BIN)/python -m tools.evaluation --devset-e2e $(DEVSET) --out eval-icc-dev-e2e.json; \
 	else \
-		echo "make eval: dev set skipped: $(DEVSET) is not beside this checkout (eval-icc-dev.json not written)"; \
+		echo "make eval: dev set skipped: $(DEVSET) is not beside this checkout (eval-icc-dev.json and" \
+			"eval-icc-dev-e2e.json not written)"; \
 	fi
 
 ## make bench: speed and memory on a generated corpus of N pages (default 10000; e.g. make bench N=2000);

@@ -5,8 +5,9 @@ Every stage takes and returns these; none of them does I/O.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, get_args
 
 # The vocabulary of the whole house, written once: each set of values is a Literal type, and the tuple
@@ -15,20 +16,35 @@ OutletLevel = Literal["central", "provincial", "city", "county", "enterprise"]  
 PlaceLevel = Literal["province", "city", "county", "district", "other"]  # highest first; other: not a division
 EventType = Literal["launch", "branch"]  # a center launched, or an overseas branch of an existing one
 ItemStatus = Literal["new", "confirmed", "rejected", "merged"]  # a queue item in review
+# Who put an item in the queue: the monitor (found in an article) or `monitor registry import`. The
+# registry says instead how an entry got there (publish.registry.RegistryOrigin: "confirmed" by a
+# reviewer, or "imported"): a found item is in the registry only once confirmed.
+ItemOrigin = Literal["found", "imported"]
 RejectReason = Literal["not a launch", "duplicate", "wrong place", "wrong date", "existing center",
                        "research center", "plan only", "other"]  # numbered in this order when reviewing
 # The categories of the shipped lexicon, one file each. A maintainer may add a category of their own,
 # so `Term.category` and `Hit.category` stay `str`: these are the categories the code knows.
 HitCategory = Literal["center", "trigger", "branch", "negative", "theme", "partner"]
-SourceKind = Literal["feed", "page"]  # an RSS/Atom feed, or a list page read for its links
+# An RSS/Atom feed, a list page read for its links, a sitemap (index, urlset, news sitemap, or the Sitemap:
+# lines of a robots.txt), a JSON/JSONP listing ([[outlets.api]]), a query source ([[outlets.search]]).
+SourceKind = Literal["feed", "page", "sitemap", "api", "search"]
+SearchFormat = Literal["feed", "html", "json"]  # what a query source answers with
+# A `monitor run` (the `runs` table): running until it ends; abandoned when its process was killed.
+RunStatus = Literal["running", "completed", "deadline", "failed", "interrupted", "abandoned"]
+# Why a fetch gave no page, when the reason has a name (monitor.fetch.blocked, monitor.fetch.client): a
+# JavaScript challenge or CAPTCHA, a login wall, the request's deadline passed, the run was stopped.
+FetchReason = Literal["challenge", "login", "deadline", "cancelled"]
 
 OUTLET_LEVELS: tuple[OutletLevel, ...] = get_args(OutletLevel)
 PLACE_LEVELS: tuple[PlaceLevel, ...] = get_args(PlaceLevel)
 EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 ITEM_STATUSES: tuple[ItemStatus, ...] = get_args(ItemStatus)
+ITEM_ORIGINS: tuple[ItemOrigin, ...] = get_args(ItemOrigin)
 REJECT_REASONS: tuple[RejectReason, ...] = get_args(RejectReason)
 HIT_CATEGORIES: tuple[HitCategory, ...] = get_args(HitCategory)
 SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
+SEARCH_FORMATS: tuple[SearchFormat, ...] = get_args(SearchFormat)
+RUN_STATUSES: tuple[RunStatus, ...] = get_args(RunStatus)
 
 
 @dataclass(frozen=True)
@@ -40,11 +56,36 @@ class PageSource:
 
 
 @dataclass(frozen=True)
+class ListingSource:
+    """A JSON or JSONP listing of articles ([[outlets.api]]): the array at the dotted path `items` ("" for the
+    document itself), each item's address under `link`, optionally its title and date under `title`, `date`."""
+
+    url: str
+    link: str
+    items: str = ""
+    title: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """A query source ([[outlets.search]]): `url` with {query}, one request per query; `queries` empty means
+    the lexicon's center terms. `links` is the result-link pattern of format html; `listing` reads format json."""
+
+    url: str
+    format: SearchFormat = "feed"
+    queries: tuple[str, ...] = ()
+    links: str | None = None
+    listing: ListingSource | None = None
+
+
+@dataclass(frozen=True)
 class Outlet:
-    """One outlet of feeds.toml."""
+    """One outlet of feeds.toml. `level` is None only for a host that is no configured outlet, to which an
+    article found through a search source is attributed."""
 
     name: str
-    level: OutletLevel
+    level: OutletLevel | None
     province: str | None
     feeds: tuple[str, ...]
     pages: tuple[PageSource, ...] = ()
@@ -52,6 +93,10 @@ class Outlet:
     homepage: str | None = None
     checked: str = "never"
     note: str | None = None
+    sitemaps: tuple[str, ...] = ()
+    robots_sitemaps: bool = False  # also read the sitemaps that the homepage's robots.txt announces
+    api: tuple[ListingSource, ...] = ()
+    search: tuple[SearchSource, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +115,21 @@ class FetchSettings:
     workers: int = 8
     respect_robots: bool = True
     max_articles_per_source: int = 200
+    deadline: float = 60.0  # seconds for a request as a whole: connect, headers, body, redirects, retries
+
+
+@dataclass(frozen=True)
+class HealthLimits:
+    """The [health] table of feeds.toml: when a source that answers counts as frozen."""
+
+    frozen_days: int = 30  # a source whose newest item is older than this many days is frozen
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The [run] table of feeds.toml: the first-run window of `monitor run`."""
+
+    backfill_days: int = 60  # an article older than this many days is backfill: queued after today's, not news
 
 
 @dataclass(frozen=True)
@@ -79,6 +139,8 @@ class Config:
     path: str
     outlets: tuple[Outlet, ...]
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    health: HealthLimits = field(default_factory=HealthLimits)
+    run: RunSettings = field(default_factory=RunSettings)
 
 
 @dataclass(frozen=True)
@@ -96,10 +158,16 @@ class FetchResult:
     error: str | None = None
     permanent_redirect: bool = False
     elapsed: float = 0.0
+    reason: FetchReason | None = None  # the named reason of a failure; None on success or for other failures
 
     @property
     def ok(self) -> bool:
         return self.error is None and not self.not_modified
+
+    @property
+    def blocked(self) -> bool:
+        """A JavaScript challenge, a CAPTCHA or a login wall: the site answers, but not to a program."""
+        return self.reason in ("challenge", "login")
 
 
 @dataclass(frozen=True)
@@ -123,7 +191,8 @@ class FeedEntry:
 
 @dataclass(frozen=True)
 class Article:
-    """An article after extraction: the original text, never altered."""
+    """An article after extraction: the original text, never altered. `fetched_on`: the day the monitor
+    fetched the page (None outside `monitor run`, backfill and rescan), the last reference for its dates."""
 
     url: str
     title: str | None
@@ -131,6 +200,7 @@ class Article:
     published: dt.date | None
     canonical_url: str | None = None
     fetched_url: str | None = None
+    fetched_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -141,11 +211,14 @@ class Sentence:
 
 @dataclass(frozen=True)
 class NormalizedText:
-    """A simplified, half-width copy of `original` for matching.
+    """A simplified, half-width copy of `original` for matching, without its annotation noise.
 
-    `offsets[i]` is the offset in `original` of character i of `text`; the copy has the same length
-    as the original (OpenCC t2s and width folding map one character to one character here), so the
-    map is the identity unless a conversion changed the length.
+    `offsets[i]` is the offset in `original` of character i of `text` (rising, never falling). It is
+    None, the identity, when the copy has the length of the original (OpenCC t2s and width folding map
+    one character to one character); noise taken out of the copy (pinyin after a character, invisible
+    characters, spaces inside a name) makes it shorter, and the map then says where each kept
+    character came from. Spans of the copy go back to the original through `original_span`; a hit's
+    original span comes into the copy through `text_span` / `in_text`.
     """
 
     original: str
@@ -154,11 +227,35 @@ class NormalizedText:
     sentences: tuple[Sentence, ...]
 
     def to_original(self, index: int) -> int:
+        """The offset in `original` of character `index` of `text` (its end for an index past the end)."""
         if self.offsets is None:
             return index
         if index >= len(self.offsets):
             return len(self.original)
         return self.offsets[index]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of `original` that [start, end) of `text` was made from (with the noise between its
+        characters, not the noise after its last one)."""
+        if end <= start:
+            return self.to_original(start), self.to_original(start)
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+    def text_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of `text` made from [start, end) of `original`: the inverse of `original_span`."""
+        if self.offsets is None:
+            return start, end
+        return bisect.bisect_left(self.offsets, start), bisect.bisect_left(self.offsets, end)
+
+    def in_text(self, hits: list[Hit]) -> list[Hit]:
+        """`hits` (offsets into the original, as the lexicon gives them) with offsets into `text`."""
+        if self.offsets is None:
+            return hits
+        moved = []
+        for hit in hits:
+            start, end = self.text_span(hit.start, hit.end)
+            moved.append(replace(hit, start=start, end=end))
+        return moved
 
 
 @dataclass(frozen=True)
@@ -185,7 +282,12 @@ class Place:
 
 @dataclass(frozen=True)
 class Event:
-    """One launch (or overseas branch) found in one article."""
+    """One launch (or overseas branch) found in one article.
+
+    `date` is "YYYY-MM-DD", "YYYY-MM", "YYYY", or without a year ("--MM-DD", "--MM") when nothing gave
+    one (only outside `monitor run`, which reads dates against the fetch date). `late`: the article
+    reports the launch well after it happened (a late copy on an aggregator or mirror: more than
+    events.detect.STALE_DAYS after the ceremony)."""
 
     url: str
     type: EventType
@@ -195,9 +297,10 @@ class Event:
     partners: tuple[str, ...]
     confidence: float
     evidence: str
+    late: bool = False
 
     def to_contract(self) -> dict[str, Any]:
-        """The `monitor extract` output shape of ../shared/DESIGN.md."""
+        """The `monitor extract` output shape of ../shared/DESIGN.md, with `late` always present."""
         return {
             "url": self.url,
             "type": self.type,
@@ -207,4 +310,5 @@ class Event:
             "partners": list(self.partners),
             "confidence": round(self.confidence, 3),
             "evidence": self.evidence,
+            "late": self.late,
         }

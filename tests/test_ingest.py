@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -25,13 +23,6 @@ OUTLET = Outlet("洛阳日报", "city", "河南省", ("http://ly.example.cn/rss.
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
     return Analyzer()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(tmp_path / "m.db")
-    yield opened
-    opened.close()
 
 
 def _new(url: str, text: str) -> NewArticle:

@@ -4,7 +4,8 @@ A database of schema N is built the way the monitor of that version built it: th
 its transaction with `PRAGMA user_version`, then rows in every table of that version, as its code wrote them
 (articles with their compressed pages, hits, events, items, decisions, runs, failures, sources, url_state;
 from schema 2 on signatures and copies; from schema 3 on run counts in columns and the digest tables; from
-schema 5 on imported centers). `Store.open` migrates it; every row must come out as it went in.
+schema 5 on imported centers; from schema 6 on late reports; from schema 7 on the newest item of each source
+and backfill articles and items). `Store.open` migrates it; every row must come out as it went in.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from monitor.store.queue import get_item, history, list_items
 from monitor.store.search import search_articles
 from tests.support.triage import OTHER, REPORT
 
-SCHEMA_FILE = Path(__file__).parent / "data" / "schema" / "v5.sql"
+SCHEMA_DIR = Path(__file__).parent / "data" / "schema"
 STAMP = "2025-03-27T08:00:00+00:00"
 PAGE = ("<html><head><meta charset='gb2312'><title>开封国际传播中心揭牌</title></head><body><p>"
         + REPORT + "</p><p>来源：中州日报</p></body></html>").encode("gb18030")
@@ -158,7 +159,38 @@ def rows_v5() -> Rows:
     return rows
 
 
-BUILDERS = {1: rows_v1, 4: rows_v4, 5: rows_v5}
+def rows_v6() -> Rows:
+    """Schema 6: schema 5's rows, and a launch known from a late copy only (its event and item late)."""
+    rows = rows_v5()
+    rows["items"] = [{**item, "late": 0} for item in rows["items"]]
+    rows["events"] = [{**event, "late": 0} for event in rows["events"]]
+    zhengzhou, key = _place("郑州市", "河南省", "city", "410100"), "河南省|launch|郑州国际传播中心"
+    rows["articles"].append(_article(6, "http://jh.example.cn/6.html", "郑州国际传播中心揭牌成立。" * 3, matched=1,
+                                     outlet="聚合资讯网", published="2025-06-20"))
+    rows["items"].append(_item(5, key, "郑州国际传播中心", zhengzhou, "new", merged_into=None, origin="found",
+                               source=None, late=1))
+    rows["events"].append({**_event(4, 6, 5, key, zhengzhou, "⟦郑州国际传播中心⟧⟨揭牌成立⟩"), "late": 1})
+    return rows
+
+
+def rows_v7() -> Rows:
+    """Schema 7: schema 6's rows, the newest item a run saw in each source (one source's items had no date), and
+    a launch known only from an old article that a first run found (its article and item backfill)."""
+    rows = rows_v6()
+    rows["sources"] = [{**source, "newest": newest} for source, newest in zip(rows["sources"], ["2025-03-26", None],
+                                                                            strict=True)]
+    rows["articles"] = [{**article, "backfill": 0} for article in rows["articles"]]
+    rows["items"] = [{**item, "backfill": 0} for item in rows["items"]]
+    xinxiang, key = _place("新乡市", "河南省", "city", "410700"), "河南省|launch|新乡国际传播中心"
+    rows["articles"].append({**_article(7, "http://zz.example.cn/a/7.html", "新乡国际传播中心揭牌成立。" * 3,
+                                        matched=1, outlet="中州日报", published="2023-05-10"), "backfill": 1})
+    rows["items"].append(_item(6, key, "新乡国际传播中心", xinxiang, "new", merged_into=None, origin="found",
+                               source=None, late=0, backfill=1))
+    rows["events"].append({**_event(5, 7, 6, key, xinxiang, "⟦新乡国际传播中心⟧⟨揭牌成立⟩"), "late": 0})
+    return rows
+
+
+BUILDERS = {1: rows_v1, 4: rows_v4, 5: rows_v5, 6: rows_v6, 7: rows_v7}
 
 
 def build(path: Path, version: int) -> Rows:
@@ -201,7 +233,10 @@ def test_a_database_of_an_earlier_schema_migrates_keeping_every_row(tmp_path: Pa
         assert_every_row_kept(store, rows)
         assert store.raw_page(1) == PAGE
         assert store.raw_page(3) is None
-        assert {i.id for i in list_items(store)} == ({1, 2, 4} if version == 5 else {1, 2})
+        assert {i.id for i in list_items(store)} == {1: {1, 2}, 4: {1, 2}, 5: {1, 2, 4}, 6: {1, 2, 4, 5},
+                                                     7: {1, 2, 4, 5, 6}}[version]
+        assert [i.id for i in list_items(store) if i.late] == ([5] if version >= 6 else [])
+        assert [i.id for i in list_items(store) if i.backfill] == ([6] if version == 7 else [])
         assert (get_item(store, 1).status, get_item(store, 1).partners, get_item(store, 1).mentions) == (
             "confirmed", ["中国日报社"], 2)
         assert history(store, 1)[0]["reviewer"] == "alice"
@@ -216,6 +251,11 @@ def test_columns_added_since_get_their_defaults(tmp_path: Path) -> None:
         assert store.db.execute("SELECT DISTINCT other_item_id, undoes FROM decisions").fetchall() == [(None, None)]
         assert store.db.execute("SELECT DISTINCT sources, log FROM runs").fetchall() == [(None, None)]
         assert store.count("digest_sent") == store.count("digest_channels") == 0
+        assert store.db.execute("SELECT DISTINCT late FROM items UNION SELECT DISTINCT late FROM events"
+                                ).fetchall() == [(0,)]
+        assert store.db.execute("SELECT DISTINCT backfill FROM items UNION SELECT DISTINCT backfill FROM articles"
+                                ).fetchall() == [(0,)]
+        assert store.db.execute("SELECT DISTINCT newest FROM sources").fetchall() == [(None,)]
 
 
 def test_the_migrated_schema_is_the_schema_of_a_new_database(tmp_path: Path) -> None:
@@ -283,15 +323,16 @@ def _statements(sql: str) -> list[str]:
     return [" ".join(s.split()).removesuffix(";") for s in text.split(";\n\n") if s.strip()]
 
 
-def test_released_migrations_are_frozen(tmp_path: Path) -> None:
-    """Migrations 1-5 still make the schema of version 5 as released (tests/data/schema/v5.sql)."""
+@pytest.mark.parametrize("version", [5, 6, 7])
+def test_released_migrations_are_frozen(version: int) -> None:
+    """Migrations 1-N still make the schema of version N as released (tests/data/schema/vN.sql)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     db = sqlite_utils.Database(conn)
-    for step in MIGRATIONS[:5]:
+    for step in MIGRATIONS[:version]:
         step(db)
     made = [" ".join(r[0].split()) for r in conn.execute(
         "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name")]
-    assert made == _statements(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert made == _statements((SCHEMA_DIR / f"v{version}.sql").read_text(encoding="utf-8"))
 
 
 def test_migrations_are_numbered_in_order() -> None:

@@ -14,6 +14,7 @@ from monitor.cli.common import (
     open_store,
     reviewer_option,
 )
+from monitor.models import ITEM_STATUSES, PLACE_LEVELS, REJECT_REASONS
 
 if TYPE_CHECKING:
     from monitor.store.queue import Mention, QueueItem
@@ -29,10 +30,13 @@ def queue() -> None:
 @queue.command("list")
 @db_option
 @format_option()
-@click.option("--status", type=click.Choice(["new", "confirmed", "rejected", "merged"]), default=None,
+@click.option("--status", type=click.Choice(ITEM_STATUSES), default=None,
               help="Only items with this status (default: all but merged).")
 def queue_list(db: str, fmt: str, status: str | None) -> None:
-    """Queue items, most confident first.
+    """Queue items, most confident first; backfill items (old reports a first run found) come last.
+
+    `late`: every report of the launch came out well after it (a late copy). `backfill`: every report
+    is older than the first-run window (found by a first run over a long source, not news).
 
     Example: monitor queue list --status new --format json
     """
@@ -41,8 +45,11 @@ def queue_list(db: str, fmt: str, status: str | None) -> None:
 
     with open_store(db) as store:
         rows = [item.to_dict() for item in list_items(store, status)]
-    click.echo(render(rows, fmt, ["id", "status", "type", "center", "place", "province", "level", "date",
-                                  "partners", "mentions", "confidence"], title="queue"))
+    if fmt == "table":  # a launch known only from late copies, or only from old items, says so beside its date
+        rows = [{**row, "late": "late" if row["late"] else "", "backfill": "backfill" if row["backfill"] else ""}
+                for row in rows]
+    click.echo(render(rows, fmt, ["id", "status", "type", "center", "place", "province", "level", "date", "late",
+                                  "backfill", "partners", "mentions", "confidence"], title="queue"))
 
 
 @queue.command("show")
@@ -85,7 +92,11 @@ def _record(item: QueueItem, found: list[Mention], decisions: list[dict[str, Any
         ("province", item.province), ("level", item.level), ("code", item.code), ("date", item.date),
         ("partners", "; ".join(item.partners)), ("confidence", f"{item.confidence:.2f}"),
         ("mentions", str(item.mentions)), ("first seen", item.first_seen)]
-    rows += [(label, value) for label, value in (("reviewer", item.reviewer), ("note", item.note),
+    rows += [(label, value) for label, value in (
+             ("late", "yes: every report came out well after the launch (a late copy)" if item.late else None),
+             ("backfill", "yes: every report is older than the first-run window (an old item, not news)"
+              if item.backfill else None),
+             ("reviewer", item.reviewer), ("note", item.note),
              ("merged into", f"item {item.merged_into}" if item.merged_into else None)) if value]
     if decisions:
         last = decisions[-1]
@@ -128,9 +139,7 @@ def queue_confirm(db: str, reviewer: str, note: str | None, item_id: int) -> Non
 @queue.command("reject")
 @db_option
 @reviewer_option
-@click.option("--reason", required=True, type=click.Choice(
-    ["not a launch", "duplicate", "wrong place", "wrong date", "existing center", "research center",
-     "plan only", "other"]), help="Why the item is rejected.")
+@click.option("--reason", required=True, type=click.Choice(REJECT_REASONS), help="Why the item is rejected.")
 @click.option("--note", default=None, help="A note kept with the decision.")
 @click.argument("item_id", type=int)
 def queue_reject(db: str, reviewer: str, reason: str, note: str | None, item_id: int) -> None:
@@ -168,7 +177,7 @@ def queue_history(db: str, fmt: str, item_id: int) -> None:
 @click.option("--center", default=None, help="The center's full name.")
 @click.option("--place", default=None, help="The division (its province, level and code follow if known).")
 @click.option("--province", default=None, help="Full or short province name (河南省 or 河南).")
-@click.option("--level", type=click.Choice(["province", "city", "county", "district", "other"]), default=None,
+@click.option("--level", type=click.Choice(PLACE_LEVELS), default=None,
               help="Level of the place.")
 @click.option("--code", default=None, help="Six-digit division code.")
 @click.option("--date", "day", default=None, help="Launch date: YYYY, YYYY-MM or YYYY-MM-DD.")

@@ -6,7 +6,8 @@ so a run that is killed loses only the article in flight and a rerun picks up wh
 
 A run reports what it does as events (`RunObserver`: the JSON-lines log and the progress bar listen)
 and may have a deadline: when it passes, the pending fetches are cancelled, what was stored stays,
-and the run ends with status "deadline".
+and the run ends with status "deadline". A signal (KeyboardInterrupt, SystemExit) and a full disk
+(DiskFullError, raised on) stop it the same way: the fetches in flight are cancelled (run.stop).
 """
 
 from __future__ import annotations
@@ -18,16 +19,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from monitor.fetch.client import ROBOTS_DISALLOWED, Fetcher
-from monitor.models import Config
-from monitor.run.ingest import Analysis, Analyzer, IngestCounts, Ingested, NewArticle, ingest
+from monitor.models import Config, RunStatus
+from monitor.run.freshness import is_backfill, iso_day
+from monitor.run.ingest import Analysis, Analyzer, IngestCounts, Ingested, NewArticle, ingest, today
 from monitor.run.runlog import RunObserver
-from monitor.run.sources import ArticleResult, SourceResult, fetch_article, fetch_source, source_jobs
+from monitor.run.sources import (
+    NO_QUERIES,
+    ArticleResult,
+    SourceJob,
+    SourcePlan,
+    SourceRecord,
+    SourceResult,
+    fetch_article,
+    fetch_source,
+    source_jobs,
+)
+from monitor.run.stop import RunDeadline, end_pool, stop_at_deadline, unless_disk_full
 from monitor.store import runs
 from monitor.store.database import Store
 
 log = logging.getLogger(__name__)
-
-COMPLETED, DEADLINE, FAILED, INTERRUPTED = "completed", "deadline", "failed", "interrupted"
 
 
 @dataclass
@@ -35,13 +46,14 @@ class RunSummary(IngestCounts):
     """What one run did: its sources and pages, and (IngestCounts) the articles it stored."""
 
     run_id: int = 0
-    status: str = "running"
+    status: RunStatus = "running"
     sources: int = 0
     sources_failed: int = 0
     not_modified: int = 0
     articles_fetched: int = 0
     articles_failed: int = 0
     articles_skipped: int = 0
+    backfill: int = 0  # articles stored as backfill: older than the first-run window ([run] backfill_days)
     seconds: float = 0.0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -54,7 +66,8 @@ class RunSummary(IngestCounts):
         return {"sources": self.sources, "sources_failed": self.sources_failed, "not_modified": self.not_modified,
                 "articles_fetched": self.articles_fetched, "articles_failed": self.articles_failed,
                 "articles_skipped": self.articles_skipped, "articles_new": self.articles_new,
-                "matched": self.matched, "events": self.events, "new_items": self.new_items}
+                "matched": self.matched, "events": self.events, "new_items": self.new_items,
+                "backfill": self.backfill}
 
 
 @dataclass
@@ -84,19 +97,19 @@ class Runner:
         self.max_seconds = max_seconds
         self.log_path = log_path
         self.summary = RunSummary()
-        self._deadline: float | None = None
+        self._deadline = RunDeadline(max_seconds)
         self._open_sources: dict[tuple[str, str], _OpenSource] = {}
+        self._plan = SourcePlan.for_run(config, store, analyzer.matcher.lexicon)
 
     def run(self) -> RunSummary:
         started = time.monotonic()
-        if self.max_seconds is not None:
-            self._deadline = started + self.max_seconds
+        self._deadline.start()
         self.summary.run_id = self.store.start_run()
-        self.summary.status = FAILED
+        self.summary.status = "failed"
         try:
-            self.summary.status = COMPLETED if self._run_all() else DEADLINE
+            self.summary.status = "completed" if self._run_all() else "deadline"
         except (KeyboardInterrupt, SystemExit):
-            self.summary.status = INTERRUPTED
+            self.summary.status = "interrupted"
             raise
         finally:
             self.summary.seconds = round(time.monotonic() - started, 2)
@@ -105,8 +118,9 @@ class Runner:
 
     def _finish(self) -> None:
         summary = self.summary
-        self.store.finish_run(summary.run_id, summary.status, summary.counts())
-        record_run_counts(self.store, summary, self.log_path)
+        with unless_disk_full(summary.status == "failed", summary.run_id):  # "failed": an error is on its way
+            self.store.finish_run(summary.run_id, summary.status, summary.counts())
+            record_run_counts(self.store, summary, self.log_path)
         self.observe("summary", {"run_id": summary.run_id, "status": summary.status,
                                  "seconds": summary.seconds, **summary.counts()})
 
@@ -115,38 +129,37 @@ class Runner:
     def _run_all(self) -> bool:
         """Every source and its new articles; False when the deadline stopped the run early."""
         pool = cf.ThreadPoolExecutor(max_workers=max(1, self.config.fetch.workers))
+        pending: set[cf.Future[Any]] = set()
         try:
             pending = self._submit_sources(pool)
             while pending:
-                done, pending = cf.wait(pending, timeout=self._remaining(), return_when=cf.FIRST_COMPLETED)
+                done, pending = cf.wait(pending, timeout=self._deadline.remaining(), return_when=cf.FIRST_COMPLETED)
                 for future in done:
                     pending |= self._handle(pool, future.result())
-                if pending and self._remaining() == 0.0:
-                    self._stop_at_deadline(pending)
+                if pending and self._deadline.passed():
+                    stop_at_deadline(pending, self._deadline, self.observe)
                     return False
             return True
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            end_pool(pool, self.fetcher, pending)  # stopped early (deadline, signal, full disk): cancels them
 
     def _submit_sources(self, pool: cf.ThreadPoolExecutor) -> set[cf.Future[Any]]:
         jobs = source_jobs(self.config)
         self.summary.sources = len(jobs)
         self.observe("run_started", {"run_id": self.summary.run_id, "sources": len(jobs),
                                      "max_seconds": self.max_seconds})
-        return {pool.submit(fetch_source, self.fetcher, job, self.store.validators(job.url)) for job in jobs}
+        return {future for job in jobs for future in self._submit_parts(pool, job)}
 
-    def _remaining(self) -> float | None:
-        """Seconds left before the deadline (0.0 once it has passed); None without a deadline."""
-        if self._deadline is None:
-            return None
-        return max(0.0, self._deadline - time.monotonic())
+    def _submit_parts(self, pool: cf.ThreadPoolExecutor, job: SourceJob) -> set[cf.Future[Any]]:
+        """The first fetches of a configured source (a query source: one per query)."""
+        parts = self._plan.first_parts(job)
+        if not parts:
+            self._record_source(SourceRecord.failed(job, NO_QUERIES))
+            self._fail(job.outlet.name, job.url, NO_QUERIES, "source_failed")
+        return {self._submit_fetch(pool, part) for part in parts}
 
-    def _stop_at_deadline(self, pending: set[cf.Future[Any]]) -> None:
-        cancelled = sum(future.cancel() for future in pending)
-        log.warning("deadline of %gs reached: %d pending fetches cancelled, %d in flight abandoned",
-                    self.max_seconds or 0, cancelled, len(pending) - cancelled)
-        self.observe("deadline", {"max_seconds": self.max_seconds, "cancelled": cancelled,
-                                  "abandoned": len(pending) - cancelled})
+    def _submit_fetch(self, pool: cf.ThreadPoolExecutor, job: SourceJob) -> cf.Future[Any]:
+        return pool.submit(fetch_source, self.fetcher, job, self.store.validators(job.url))
 
     def _handle(self, pool: cf.ThreadPoolExecutor, result: SourceResult | ArticleResult) -> set[cf.Future[Any]]:
         if isinstance(result, SourceResult):
@@ -159,19 +172,21 @@ class Runner:
 
     def _handle_source(self, pool: cf.ThreadPoolExecutor, result: SourceResult) -> set[cf.Future[Any]]:
         job = result.job
-        self.store.record_source(job.url, job.outlet.name, job.kind, result.error,
-                                 len(result.entries) if not result.not_modified else None,
-                                 result.final_url, result.permanent_redirect)
+        more = {self._submit_fetch(pool, part) for part in self._plan.more(result)}
+        record = self._plan.tally.done(result)
+        if record is not None:
+            self._record_source(record)
+        for problem in result.problems:
+            self._fail(job.outlet.name, job.url, problem, "source_problem")
         if result.error:
-            self.summary.sources_failed += 1
             self._fail(job.outlet.name, job.url, result.error, "source_failed")
-            return set()
+            return more
         if result.not_modified:
             self._remember_validators(result)
             self.summary.not_modified += 1
             self._source_fetched(result, 0, 0)
-            return set()
-        entries = list(result.entries)[:self.config.fetch.max_articles_per_source]
+            return more
+        entries = self._plan.new_entries(result)
         known = self.store.known_article_urls([e.url for e in entries])
         fresh = [e for e in entries if e.url not in known]
         self._source_fetched(result, len(entries), len(fresh))
@@ -179,7 +194,15 @@ class Runner:
             self._remember_validators(result)
         else:
             self._open_sources[(job.outlet.name, job.url)] = _OpenSource(result, len(fresh))
-        return {pool.submit(fetch_article, self.fetcher, job.outlet, job.url, e) for e in fresh}
+        return more | {pool.submit(fetch_article, self.fetcher, self._plan.outlet_for(job, e), job.url, e,
+                                   job.outlet.name) for e in fresh}
+
+    def _record_source(self, record: SourceRecord) -> None:
+        """The row of a configured source in `sources` (all its parts in); a failed one counts as failed."""
+        self.store.record_source(record.url, record.outlet, record.kind, record.error, record.items,
+                                 record.final_url, record.permanent_redirect, iso_day(record.newest))
+        if record.error:
+            self.summary.sources_failed += 1
 
     def _article_done(self, result: ArticleResult) -> None:
         """Once every new article of a source is stored, keep its ETag / Last-Modified for the next run.
@@ -188,7 +211,7 @@ class Runner:
         articles behind for good: the next run's conditional GET gets 304 and never sees them. A source one
         of whose articles failed keeps no validators either, so that the next run tries that article again.
         """
-        key = (result.outlet.name, result.source_url)
+        key = (result.source_outlet or result.outlet.name, result.source_url)
         source = self._open_sources.get(key)
         if source is None:
             return
@@ -200,6 +223,8 @@ class Runner:
                 self._remember_validators(source.result)
 
     def _remember_validators(self, result: SourceResult) -> None:
+        if not result.keep_validators:  # a sitemap index: read whole every run, since its sitemaps change
+            return
         self.store.remember_url(result.job.url, result.status, None, result.etag, result.last_modified)
 
     def _source_fetched(self, result: SourceResult, items: int, fresh: int) -> None:
@@ -226,16 +251,18 @@ class Runner:
             return
         self.summary.articles_fetched += 1
         analysis = self.analyzer.analyze(result.article, result.outlet.province)
-        found = NewArticle(result.article, result.outlet, result.source_url, result.raw, result.encoding)
+        backfill = is_backfill(result.entry, result.article, self.config.run.backfill_days, today())
+        found = NewArticle(result.article, result.outlet, result.source_url, result.raw, result.encoding, backfill)
         stored = ingest(self.store, found, analysis, self.analyzer.lexicon_version)
         self.summary.add(stored)
-        self._article_stored(result, stored, analysis)
+        self.summary.backfill += int(backfill)
+        self._article_stored(result, stored, analysis, backfill)
 
-    def _article_stored(self, result: ArticleResult, stored: Ingested, analysis: Analysis) -> None:
+    def _article_stored(self, result: ArticleResult, stored: Ingested, analysis: Analysis, backfill: bool) -> None:
         url = result.article.url if result.article else result.entry.url
         self.observe("article_stored", {"outlet": result.outlet.name, "url": url, "article_id": stored.article_id,
                                         "matched": stored.matched, "events": stored.events,
-                                        "new_items": stored.new_items})
+                                        "new_items": stored.new_items, "backfill": backfill})
         for event in analysis.events:
             self.observe("event_found", {"url": url, **event.to_contract()})
 

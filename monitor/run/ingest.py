@@ -13,6 +13,7 @@ instead of a new one: its hits and events are replaced, its text and raw page st
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -20,11 +21,11 @@ from monitor.events.detect import detect_events
 from monitor.events.keys import center_key
 from monitor.events.places import Gazetteer
 from monitor.extract import extract_article
-from monitor.fetch.encoding import decode_html
+from monitor.fetch.encoding import Decoded, decode_html
+from monitor.match.hits import names_a_center
 from monitor.match.lexicon import Lexicon, LexiconMatcher, default_matcher, matcher_for
 from monitor.models import Article, Event, FeedEntry, Hit, Outlet
 from monitor.normalize import simplify, with_sentences
-from monitor.store.articles import names_a_center
 from monitor.store.database import Store, StoredArticle
 
 log = logging.getLogger(__name__)
@@ -35,19 +36,30 @@ NO_ARTICLE = "no article text found in the page"
 # -- bytes → Article ------------------------------------------------------------------------------
 
 
+def today() -> dt.date:
+    """The day (UTC) a page is fetched: the last reference for its dates, so a queue item always has a year."""
+    return dt.datetime.now(dt.UTC).date()
+
+
 def extract_page(raw: bytes, content_type: str | None, final_url: str,
                  entry: FeedEntry) -> tuple[Article | None, str]:
-    """Decode and extract a page: (the article or None, the encoding the bytes were read in)."""
+    """Decode and extract a page: (the article or None, the encoding the bytes were read in); the article
+    is marked fetched today."""
     decoded = decode_html(raw, content_type)
+    return extract_decoded(decoded, final_url, entry), decoded.encoding
+
+
+def extract_decoded(decoded: Decoded, final_url: str, entry: FeedEntry) -> Article | None:
+    """extract_page for a page decoded already (backfill decodes once, for its prefilter and for this)."""
     try:
         article = extract_article(decoded.text, final_url, entry)
     except Exception as exc:  # one broken page never stops a run
         log.warning("extraction failed for %s: %s", entry.url, exc, exc_info=True)
-        return None, decoded.encoding
+        return None
     if article is None:
-        return None, decoded.encoding
+        return None
     return Article(article.url, article.title, article.text, article.published, article.canonical_url,
-                   entry.url), decoded.encoding
+                   entry.url, today())
 
 
 # -- Article → Analysis ---------------------------------------------------------------------------
@@ -87,7 +99,7 @@ class Analyzer:
         normalized = with_sentences(normalized)
         try:
             events = detect_events(article.url, article.title, normalized, hits, article.published,
-                                   province_hint, self.gazetteer)
+                                   province_hint, self.gazetteer, fetched=article.fetched_on)
         except Exception:  # a bug met by one article must not stop a run: it is logged and skipped
             log.exception("event detection failed on %s; the article is kept without events", article.url)
             events = []
@@ -100,13 +112,15 @@ class Analyzer:
 @dataclass(frozen=True)
 class NewArticle:
     """An article to store and where it came from: its outlet (None when unknown), the feed, list page
-    or file it was found through, and the page's bytes as read with their encoding."""
+    or file it was found through, and the page's bytes as read with their encoding. `backfill`: the run found
+    it older than its first-run window (monitor.run.freshness): its launches are queued as backfill."""
 
     article: Article
     outlet: Outlet | None
     source_url: str | None
     raw: bytes | None
     encoding: str | None
+    backfill: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,5 +163,5 @@ def ingest(store: Store, article: NewArticle | StoredArticle, analysis: Analysis
             article.article, outlet=outlet.name if outlet else None, outlet_level=outlet.level if outlet else None,
             outlet_province=outlet.province if outlet else None, source_url=article.source_url, raw=article.raw,
             raw_encoding=article.encoding, lexicon_version=lexicon_version, hits=hits, events=events,
-            center_key=center_key)
+            center_key=center_key, backfill=article.backfill)
     return Ingested(article_id, analysis.matched, len(events), new_items)

@@ -97,8 +97,9 @@ def backfill_progress(bar: ProgressBar | None, sources: Sequence[str]) -> Callab
     bar.update("backfill", total=count_pages(sources))
 
     def update(summary: BackfillSummary) -> None:
+        left_out = f"{summary.filtered} left out, " if summary.filtered else ""
         bar.update("backfill", completed=summary.pages,
-                   note=f"{summary.stored} stored, {summary.skipped} known, {summary.failed} failed, "
+                   note=f"{summary.stored} stored, {left_out}{summary.skipped} known, {summary.failed} failed, "
                         f"{summary.events} events")
 
     return update

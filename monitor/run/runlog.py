@@ -9,6 +9,7 @@ killed leaves a readable log up to its last step. The events are listed in docs/
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import logging
 import os
@@ -18,10 +19,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from monitor.errors import MonitorError
+from monitor.errors import DiskFullError, MonitorError
 from monitor.store.database import now
 
 log = logging.getLogger(__name__)
+
+_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)  # no space left, a file-size limit, a quota
 
 RunObserver = Callable[[str, dict[str, Any]], None]
 
@@ -46,15 +49,29 @@ class RunLog:
             raise MonitorError(f"{folder}: cannot write the run log there ({exc.strerror}); "
                                f"choose another --log-dir") from exc
         self._lock = threading.Lock()
+        self._full = False
 
     def __call__(self, event: str, fields: dict[str, Any]) -> None:
         line = json.dumps({"at": now(), "event": event, **fields}, ensure_ascii=False, default=str)
         with self._lock:
-            self._file.write(line + "\n")
-            self._file.flush()
+            if self._full:
+                return
+            try:
+                self._file.write(line + "\n")
+                self._file.flush()
+            except OSError as exc:
+                if exc.errno not in _FULL:
+                    raise
+                self._full = True  # nothing more is written (the run stops on the DiskFullError)
+                raise DiskFullError(f"{self.path}: cannot write the run log: {exc.strerror}; free some space "
+                                    "and run again: the next run goes on where this one stopped") from exc
 
     def close(self) -> None:
-        self._file.close()
+        try:
+            self._file.close()
+        except OSError:  # the last line could not be flushed (a full disk, already reported)
+            if not self._full:
+                raise
 
     def __enter__(self) -> RunLog:
         return self

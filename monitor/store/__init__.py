@@ -6,7 +6,8 @@
 - items: writing queue items (the item each event joins, edits, merges, splits, imports);
 - queue: reading the queue (items, mentions, sources) and its audit trail, confirm and reject;
 - runs: runs, sources' last results, failures;  digests: what each digest channel has received;
-- counts: a term's hits and outlets' new articles;  copies: copies of articles;  search: full-text search.
+- counts: a term's hits, outlets' new articles, items of a status;  copies: copies of articles;
+  search: full-text search.
 
 `from monitor.store import Store, open_store` is light (sqlite-utils, no analysis stage).
 """

@@ -36,6 +36,7 @@ class StoredArticle:
     published: str | None
     outlet: str | None
     outlet_province: str | None
+    fetched_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,6 @@ class StoredPage:
     fetched_at: str
 
 
-def names_a_center(hits: list[Hit]) -> bool:
-    """Whether the lexicon found a center name: only such articles can report a launch."""
-    return any(h.category == "center" for h in hits)
-
-
 def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
@@ -62,8 +58,10 @@ def content_hash(text: str) -> str:
 
 def save(store: Store, article: Article, *, outlet: str | None, outlet_level: str | None,
          outlet_province: str | None, source_url: str | None, raw: bytes | None, raw_encoding: str | None,
-         lexicon_version: str, hits: list[Hit], events: list[Event], center_key: CenterKey) -> tuple[int, int]:
-    """Store one article with its hits and events; (article id, number of new queue items)."""
+         lexicon_version: str, hits: list[Hit], events: list[Event], center_key: CenterKey,
+         backfill: bool = False) -> tuple[int, int]:
+    """Store one article with its hits and events; (article id, number of new queue items). `backfill`: the run
+    found it older than its first-run window (an old item of a long source, not news)."""
     url = article.canonical_url or article.url
     digest = content_hash(article.text)
     row = store.db.execute("SELECT id, content_hash FROM articles WHERE url = ?", [url]).fetchone()
@@ -76,13 +74,14 @@ def save(store: Store, article: Article, *, outlet: str | None, outlet_level: st
         "text": article.text, "content_hash": digest,
         "raw": zlib.compress(raw, 6) if raw is not None else None, "raw_encoding": raw_encoding,
         "fetched_at": now(), "lexicon_version": lexicon_version, "matched": int(bool(hits)),
+        "backfill": int(backfill),
     }
     if row:
         article_id = int(row[0])
         store.db.table("articles").update(article_id, record)
     else:
         article_id = int(store.db.table("articles").insert(record).last_pk or 0)
-    if names_a_center(hits):  # copies matter only for articles that can report a launch
+    if _names_a_center(hits):  # copies matter only for articles that can report a launch
         copies.record_article(store.db, article_id)
     elif row:
         copies.forget_article(store.db, article_id)
@@ -94,9 +93,17 @@ def reanalyze(store: Store, article_id: int, lexicon_version: str, hits: list[Hi
     """A rescan's hits and events replace a stored article's; returns the number of new items."""
     store.db.execute("UPDATE articles SET lexicon_version = ?, matched = ? WHERE id = ?",
                      [lexicon_version, int(bool(hits)), article_id])
-    if names_a_center(hits):
+    if _names_a_center(hits):
         copies.ensure_recorded(store.db, article_id)
     return _replace_analysis(store, article_id, lexicon_version, hits, events, center_key)
+
+
+def _names_a_center(hits: list[Hit]) -> bool:
+    """match.hits.names_a_center, imported when an article is stored: importing the store loads no stage of
+    the analysis (the light commands only read it; tests/test_store.py)."""
+    from monitor.match.hits import names_a_center
+
+    return names_a_center(hits)
 
 
 def _replace_analysis(store: Store, article_id: int, lexicon_version: str, hits: list[Hit], events: list[Event],
@@ -117,6 +124,7 @@ def _replace_analysis(store: Store, article_id: int, lexicon_version: str, hits:
             "center_key": key, **items.place_columns(event), "date": event.date,
             "partners": json.dumps(list(event.partners), ensure_ascii=False),
             "confidence": event.confidence, "evidence": event.evidence, "lexicon_version": lexicon_version,
+            "late": int(event.late),
         }, replace=True)
         items.refresh(store, item_id)
     return new_items
@@ -134,7 +142,7 @@ def update_text(store: Store, article_id: int, text: str, title: str | None) -> 
 
 def stored_articles(store: Store, only_matching: str | None = None) -> Iterator[StoredArticle]:
     """Every stored article (streamed), optionally only those whose text contains a string."""
-    sql = "SELECT id, url, title, text, published, outlet, outlet_province FROM articles"
+    sql = "SELECT id, url, title, text, published, outlet, outlet_province, fetched_at FROM articles"
     params: list[Any] = []
     if only_matching:
         sql += " WHERE instr(text, ?) > 0"

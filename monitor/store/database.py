@@ -10,6 +10,7 @@ items (writing queue items), queue (reading the queue, the audit), runs, digests
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -20,16 +21,16 @@ from typing import Any
 
 import sqlite_utils
 
-from monitor.errors import StoreError
-from monitor.models import Article, Event, Hit, Validators
+from monitor.errors import DiskFullError, StoreError
+from monitor.models import Article, Event, Hit, RunStatus, SourceKind, Validators
 from monitor.store import articles, copies, runs
-from monitor.store.articles import StoredArticle, content_hash, names_a_center
+from monitor.store.articles import StoredArticle, content_hash
 from monitor.store.clock import now
 from monitor.store.items import SPLIT_MARK, drop_orphans
 from monitor.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["BEGIN_ATTEMPTS", "BUSY_TIMEOUT_MS", "DATA_STEPS", "DEFAULT_DB", "MIGRATIONS", "SCHEMA_VERSION",
-           "SPLIT_MARK", "DataStep", "Store", "StoredArticle", "content_hash", "names_a_center", "now", "open_store"]
+           "SPLIT_MARK", "DataStep", "Store", "StoredArticle", "content_hash", "now", "open_store"]
 
 log = logging.getLogger(__name__)
 
@@ -140,15 +141,13 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         """One write transaction (BEGIN IMMEDIATE: the write lock is taken at once, waiting up to the busy
-        timeout for another writer). A database still locked after that is a StoreError, not a crash."""
+        timeout for another writer). A database still locked after that is a StoreError, not a crash; a
+        full disk is a DiskFullError, the transaction rolled back whole (SQLite may have done it already)."""
         conn = self.db.conn
         self._begin(conn)
-        try:
+        with _rolled_back_on_error(conn, self.path):
             yield self.db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("COMMIT")
 
     def _begin(self, conn: sqlite3.Connection) -> None:
         for attempt in range(BEGIN_ATTEMPTS):
@@ -197,7 +196,8 @@ class Store:
     def save_article(self, article: Article, *, outlet: str | None, outlet_level: str | None,
                      outlet_province: str | None, source_url: str | None, raw: bytes | None,
                      raw_encoding: str | None, lexicon_version: str, hits: list[Hit],
-                     events: list[Event], center_key: Callable[[Event], str]) -> tuple[int, int]:
+                     events: list[Event], center_key: Callable[[Event], str],
+                     backfill: bool = False) -> tuple[int, int]:
         """Store one article with its hits and events in one transaction.
 
         Returns (article id, number of new queue items). Idempotent: the same canonical URL with the
@@ -207,7 +207,7 @@ class Store:
             return articles.save(self, article, outlet=outlet, outlet_level=outlet_level,
                                  outlet_province=outlet_province, source_url=source_url, raw=raw,
                                  raw_encoding=raw_encoding, lexicon_version=lexicon_version, hits=hits,
-                                 events=events, center_key=center_key)
+                                 events=events, center_key=center_key, backfill=backfill)
 
     def replace_analysis(self, article_id: int, lexicon_version: str, hits: list[Hit], events: list[Event],
                          center_key: Callable[[Event], str]) -> int:
@@ -237,18 +237,55 @@ class Store:
     def start_run(self) -> int:
         return runs.start_run(self)
 
-    def finish_run(self, run_id: int, status: str, counts: dict[str, int]) -> None:
+    def finish_run(self, run_id: int, status: RunStatus, counts: dict[str, int]) -> None:
         runs.finish_run(self, run_id, status, counts)
 
-    def record_source(self, url: str, outlet: str, kind: str, error: str | None, items: int | None,
-                      final_url: str | None = None, permanent_redirect: bool = False) -> None:
-        runs.record_source(self, url, outlet, kind, error, items, final_url, permanent_redirect)
+    def record_source(self, url: str, outlet: str, kind: SourceKind, error: str | None, items: int | None,
+                      final_url: str | None = None, permanent_redirect: bool = False,
+                      newest: str | None = None) -> None:
+        runs.record_source(self, url, outlet, kind, error, items, final_url, permanent_redirect, newest)
 
     def record_failure(self, run_id: int | None, outlet: str | None, url: str, reason: str) -> None:
         runs.record_failure(self, run_id, outlet, url, reason)
 
     def count(self, table: str, where: str = "", params: list[Any] | None = None) -> int:
         return int(self.db.execute(f"SELECT count(*) FROM [{table}] {where}", params or []).fetchone()[0])
+
+
+@contextmanager
+def _rolled_back_on_error(conn: sqlite3.Connection, path: str) -> Iterator[None]:
+    """Roll the open transaction back whole on any error (SQLite may have done it already: a full disk);
+    an SQLite error that means a full disk (also under the StoreError of a failed migration) comes out as a
+    DiskFullError."""
+    try:
+        yield
+    except BaseException as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        cause = exc.__cause__ if type(exc) is StoreError else exc
+        if cause is not None and _is_full(cause):
+            raise disk_full_error(path, cause) from exc
+        raise
+
+
+def _is_full(exc: BaseException) -> bool:
+    """SQLITE_FULL (the disk, or max_page_count), or a write the system refused (SQLITE_IOERR_WRITE: a
+    file-size limit or a quota: EFBIG, EDQUOT)."""
+    return isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorcode", None) in (
+        sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR_WRITE)
+
+
+def disk_full_error(path: str, exc: BaseException) -> DiskFullError:
+    """The one-line DiskFullError for an SQLite error that `_is_full`: what, where, how much space is left."""
+    folder = Path(path).resolve().parent
+    try:
+        free = f"{shutil.disk_usage(folder).free / 1e6:.0f} MB free in {folder}"
+    except OSError:
+        free = f"free space in {folder} unknown"
+    what = ("the disk or the database is full" if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            else "the system refused a write: a full disk, a file-size limit or a quota")
+    return DiskFullError(f"{path}: cannot write to the database: {what} ({exc}; {free}). Nothing half-written "
+                         "was kept; free some space and run again: the next run goes on where this one stopped")
 
 
 @contextmanager

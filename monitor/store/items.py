@@ -1,9 +1,12 @@
 """Writing queue items: the item each event joins, an item's fields, and mentions moving between items.
 
 One item per center (`items.center_key`); every event that reports the center is a mention of the item
-(`events.item_id`). Partners are a list in Python and JSON in the database. Every function here runs
-inside the caller's transaction (a Store method, or an action of monitor/review/actions.py); reading the
-queue and its audit trail is in monitor/store/queue.py.
+(`events.item_id`). A late copy of a report joins the item of its center like any other mention (by key,
+or through the copy group of monitor.store.copies); an item is late (`items.late`) while all its mentions
+are late reports, and backfill (`items.backfill`) while its reports are old items a run found past its
+first-run window and no recent article reports the launch as news. Partners are a list in Python and JSON in
+the database. Every function here runs inside the caller's transaction (a Store method, or an action of
+monitor/review/actions.py); reading the queue and its audit trail is in monitor/store/queue.py.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ if TYPE_CHECKING:
 
 SPLIT_MARK = "#article:"  # center_key of an item split off for one article: f"{key}{SPLIT_MARK}{article_id}"
 COLUMNS = frozenset({"type", "center", "place", "province", "level", "code", "date", "partners", "confidence",
-                     "status", "reviewer", "note", "merged_into", "origin", "source"})
-_EVENT_FIELDS = ("type", "center", "place", "province", "level", "code", "date", "partners", "confidence")
+                     "status", "reviewer", "note", "merged_into", "origin", "source", "late", "backfill"})
+_EVENT_FIELDS = ("type", "center", "place", "province", "level", "code", "date", "partners", "confidence", "late")
 
 
 def place_columns(event: Event) -> dict[str, str | None]:
@@ -47,7 +50,8 @@ def item_for(store: Store, key: str, event: Event, article_id: int) -> tuple[int
     if found:
         return _kept_item(store, found), False
     values = {"type": event.type, "center": event.center, **place_columns(event), "date": event.date,
-              "partners": list(event.partners), "confidence": event.confidence, "status": "new"}
+              "partners": list(event.partners), "confidence": event.confidence, "status": "new",
+              "late": int(event.late)}
     return add_item(store, key, values), True
 
 
@@ -100,6 +104,26 @@ def refresh(store: Store, item_id: int) -> None:
         "UPDATE items SET type=?, center=?, place=?, province=?, level=?, code=?, date=?, partners=?, "
         "confidence=? WHERE id = ? AND status = 'new' AND id NOT IN (SELECT item_id FROM decisions)",
         [*best, item_id])
+    refresh_late(store, item_id)
+    refresh_backfill(store, item_id)
+
+
+def refresh_late(store: Store, item_id: int) -> None:
+    """An item with mentions is late while every one of them is a late report (reviewed or not)."""
+    store.db.execute(
+        "UPDATE items SET late = NOT EXISTS (SELECT 1 FROM events WHERE item_id = items.id AND late = 0) "
+        "WHERE id = ? AND EXISTS (SELECT 1 FROM events WHERE item_id = items.id)", [item_id])
+
+
+def refresh_backfill(store: Store, item_id: int) -> None:
+    """An item is backfill while it has a mention from a backfill article (an old item a run found past its
+    first-run window) and none from a recent article reporting the launch as news: such a report clears the
+    mark, a late copy (events.late) does not."""
+    store.db.execute(
+        "UPDATE items SET backfill = (EXISTS (SELECT 1 FROM events e JOIN articles a ON a.id = e.article_id "
+        "WHERE e.item_id = items.id AND a.backfill = 1) AND NOT EXISTS (SELECT 1 FROM events e JOIN articles a "
+        "ON a.id = e.article_id WHERE e.item_id = items.id AND a.backfill = 0 AND e.late = 0)) WHERE id = ?",
+        [item_id])
 
 
 def drop_orphans(store: Store) -> int:
@@ -169,6 +193,10 @@ def move_mentions(store: Store, from_item: int | None, to_item: int, *, article_
         where += " AND center_key = ?"
         params.append(center_key)
     store.db.execute(f"UPDATE events SET item_id = ? WHERE {where}", [to_item, *params])
+    for item_id in (from_item, to_item):
+        if item_id is not None:
+            refresh_late(store, item_id)
+            refresh_backfill(store, item_id)
 
 
 def mention_pairs(store: Store, item_id: int) -> list[list[Any]]:

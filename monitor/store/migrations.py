@@ -193,4 +193,34 @@ def m005_known_centers(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE items ADD COLUMN source TEXT")
 
 
+@migration
+def m006_late_reports(db: sqlite_utils.Database) -> None:
+    """Late reports (issue 12): an aggregator or mirror re-posting a launch report weeks or months later.
+
+    - `events.late`: 1 when the article reports the launch well after it happened (the extractor's flag).
+    - `items.late`: 1 when every mention of the item is late: the monitor learned of the launch from late
+      copies only. Items made before (and imported centers) are not late.
+    """
+    db.execute("ALTER TABLE events ADD COLUMN late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1))")
+    db.execute("ALTER TABLE items ADD COLUMN late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1))")
+
+
+@migration
+def m007_freshness(db: sqlite_utils.Database) -> None:
+    """Frozen sources and first-run backfill (issue 13).
+
+    - `sources.newest`: the day (YYYY-MM-DD) of the newest item a run saw in the source (feed entries' dates,
+      sitemap lastmod, listing dates, dates in article addresses); NULL while its items carry no date. A source
+      that answers but whose newest item is old is frozen (`monitor sources health`).
+    - `articles.backfill`: 1 when the run that found the article saw it older than the first-run window
+      (`[run] backfill_days` of feeds.toml): an old item of a long source, stored and analysed but not news.
+    - `items.backfill`: 1 while the item has a mention from such an article and none from a recent article
+      that reports the launch as news (a late copy does not count). Items made before (and imported centers)
+      are not backfill.
+    """
+    db.execute("ALTER TABLE sources ADD COLUMN newest TEXT")
+    db.execute("ALTER TABLE articles ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0 CHECK (backfill IN (0, 1))")
+    db.execute("ALTER TABLE items ADD COLUMN backfill INTEGER NOT NULL DEFAULT 0 CHECK (backfill IN (0, 1))")
+
+
 SCHEMA_VERSION = len(MIGRATIONS)

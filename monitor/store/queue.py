@@ -14,17 +14,12 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from monitor.errors import MonitorError, NotFoundError
+from monitor.models import ITEM_STATUSES, REJECT_REASONS, ItemOrigin, ItemStatus
 from monitor.store.clock import now
 
 if TYPE_CHECKING:
     from monitor.store.database import Store
 
-Status = Literal["new", "confirmed", "rejected", "merged"]
-STATUSES: tuple[str, ...] = ("new", "confirmed", "rejected", "merged")
-REJECT_REASONS: tuple[str, ...] = (
-    "not a launch", "duplicate", "wrong place", "wrong date", "existing center", "research center",
-    "plan only", "other",
-)
 _ITEM_FIELDS = ("center", "place", "province", "level", "code", "date", "partners", "status", "type", "reviewer",
                 "note", "merged_into")
 
@@ -55,7 +50,7 @@ class ItemSource:
 @dataclass(frozen=True)
 class QueueItem:
     id: int
-    status: str
+    status: ItemStatus
     type: str
     center: str
     place: str | None
@@ -70,6 +65,8 @@ class QueueItem:
     reviewer: str | None
     note: str | None
     merged_into: int | None = None
+    late: bool = False  # every mention is a late report (a copy re-posted long after the launch)
+    backfill: bool = False  # every mention is an old item a run found past its first-run window (not news)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,7 +75,7 @@ class QueueItem:
 _ITEM_SQL = """
 SELECT i.id, i.status, i.type, i.center, i.place, i.province, i.level, i.code, i.date, i.partners,
        COALESCE(i.confidence, 0), (SELECT count(*) FROM events e WHERE e.item_id = i.id),
-       i.created_at, i.reviewer, i.note, i.merged_into
+       i.created_at, i.reviewer, i.note, i.merged_into, i.late = 1, i.backfill = 1
 FROM items i
 """
 
@@ -86,16 +83,18 @@ FROM items i
 def _item(row: tuple[Any, ...]) -> QueueItem:
     values = list(row)
     values[9] = json.loads(values[9] or "[]")
+    values[16] = bool(values[16])
+    values[17] = bool(values[17])
     return QueueItem(*values)
 
 
 def list_items(store: Store, status: str | None = None) -> list[QueueItem]:
-    """Queue items, highest confidence first; `status` filters (new, confirmed, rejected, merged).
-    Without `status`, every item but the merged ones."""
-    if status is not None and status not in STATUSES:
-        raise MonitorError(f"unknown status {status!r}; choose one of {', '.join(STATUSES)}")
+    """Queue items, highest confidence first, backfill items (old reports a first run found) after the others;
+    `status` filters (new, confirmed, rejected, merged). Without `status`, every item but the merged ones."""
+    if status is not None and status not in ITEM_STATUSES:
+        raise MonitorError(f"unknown status {status!r}; choose one of {', '.join(ITEM_STATUSES)}")
     where = "WHERE i.status = ?" if status else "WHERE i.status != 'merged'"
-    rows = store.db.execute(f"{_ITEM_SQL} {where} ORDER BY i.confidence DESC, i.id",
+    rows = store.db.execute(f"{_ITEM_SQL} {where} ORDER BY i.backfill, i.confidence DESC, i.id",
                             [status] if status else []).fetchall()
     return [_item(row) for row in rows]
 
@@ -125,12 +124,13 @@ def item_sources(store: Store, item_id: int) -> list[ItemSource]:
     return [ItemSource(*row) for row in rows]
 
 
-def origin(store: Store, item_id: int) -> tuple[str, str | None]:
+def origin(store: Store, item_id: int) -> tuple[ItemOrigin, str | None]:
     """Where an item comes from: ("found" or "imported", the source an imported center's list names)."""
     row = store.db.execute("SELECT origin, source FROM items WHERE id = ?", [item_id]).fetchone()
     if row is None:
         raise NotFoundError(f"queue item {item_id} does not exist; see `monitor queue list`")
-    return str(row[0]), row[1]
+    found_or_imported: ItemOrigin = row[0]
+    return found_or_imported, row[1]
 
 
 def decide(store: Store, item_id: int, action: Literal["confirm", "reject"], reviewer: str,

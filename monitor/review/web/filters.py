@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from monitor.review import actions
+from monitor.models import PLACE_LEVELS
 from monitor.store.database import Store
 from monitor.store.queue import QueueItem, list_items
 
@@ -35,7 +35,7 @@ class QueueFilter:
             return value if _DATE.fullmatch(value) else ""
 
         return cls(status=query.get("status", "new").strip()[:20], province=query.get("province", "").strip()[:40],
-                   level=query.get("level", "") if query.get("level", "") in actions.LEVELS else "",
+                   level=query.get("level", "") if query.get("level", "") in PLACE_LEVELS else "",
                    date_from=date("from"), date_to=date("to"),
                    sort=query.get("sort", "") if query.get("sort", "") in SORTS else "confidence")
 
@@ -51,11 +51,13 @@ class QueueFilter:
         return urlencode(self.pairs())
 
     def apply(self, items: Sequence[QueueItem]) -> list[QueueItem]:
-        """The items this filter keeps, in its order."""
+        """The items this filter keeps, in its order; backfill items (old reports a first run found) after the
+        others."""
         kept = [i for i in items if self._keeps(i)]
         if self.sort == "date":
-            return sorted(kept, key=lambda i: (i.date is not None, i.date or "", i.confidence), reverse=True)
-        return sorted(kept, key=lambda i: (-i.confidence, i.id))
+            by_date = sorted(kept, key=lambda i: (i.date is not None, i.date or "", i.confidence), reverse=True)
+            return sorted(by_date, key=lambda i: i.backfill)  # stable: by date within each group
+        return sorted(kept, key=lambda i: (i.backfill, -i.confidence, i.id))
 
     def _keeps(self, item: QueueItem) -> bool:
         if (self.status and item.status != self.status) or (self.province and item.province != self.province):

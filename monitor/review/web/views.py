@@ -22,12 +22,13 @@ from starlette.templating import Jinja2Templates
 from monitor.errors import NotFoundError
 from monitor.events.evidence import pieces
 from monitor.events.places import Gazetteer
+from monitor.models import ITEM_STATUSES, PLACE_LEVELS, REJECT_REASONS
 from monitor.publish.registry import registry, render_registry
 from monitor.review import actions
 from monitor.review.web.filters import QueueFilter, listed, neighbours
 from monitor.review.web.security import reviewer_of
 from monitor.store.database import Store, open_store
-from monitor.store.queue import REJECT_REASONS, STATUSES, QueueItem, get_item, history, mentions
+from monitor.store.queue import QueueItem, get_item, history, mentions
 
 FLASH_COOKIE = "monitor_flash"
 PAGE_SIZE = 100
@@ -53,7 +54,7 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     query = filt.query() if isinstance(filt, QueueFilter) else ""
     flash = _flash(request)
     base = {"csrf": request.state.csrf, "reviewer": reviewer_of(request), "reasons": REJECT_REASONS,
-            "levels": actions.LEVELS, "search": "", "q": f"?{query}" if query else "",
+            "levels": PLACE_LEVELS, "search": "", "q": f"?{query}" if query else "",
             "notice": str(flash.get("notice") or "")[:300], "done": _done_item(request, flash)}
     response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
     if FLASH_COOKIE in request.cookies:
@@ -130,7 +131,7 @@ def queue_page(request: Request) -> Response:
     return page(request, "queue.html", {
         "filter": filt, "items": shown[(at - 1) * PAGE_SIZE:at * PAGE_SIZE], "total": len(shown),
         "page": at, "pages": max(1, -(-len(shown) // PAGE_SIZE)),
-        "statuses": STATUSES,
+        "statuses": ITEM_STATUSES,
         "provinces": sorted({i.province for i in every if i.province}),
     })
 
