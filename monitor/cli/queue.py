@@ -45,11 +45,12 @@ def queue_list(db: str, fmt: str, status: str | None) -> None:
 
     with open_store(db) as store:
         rows = [item.to_dict() for item in list_items(store, status)]
+    marks = ["late", "backfill"]
     if fmt == "table":  # a launch known only from late copies, or only from old items, says so beside its date
-        rows = [{**row, "late": "late" if row["late"] else "", "backfill": "backfill" if row["backfill"] else ""}
-                for row in rows]
-    click.echo(render(rows, fmt, ["id", "status", "type", "center", "place", "province", "level", "date", "late",
-                                  "backfill", "partners", "mentions", "confidence"], title="queue"))
+        rows = [{**row, "flags": ", ".join(m for m in marks if row[m])} for row in rows]
+        marks = ["flags"]
+    click.echo(render(rows, fmt, ["id", "status", "type", "center", "place", "province", "level", "date", *marks,
+                                  "partners", "mentions", "confidence"], title="queue"))
 
 
 @queue.command("show")

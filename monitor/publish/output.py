@@ -17,6 +17,7 @@ import click
 from monitor.events.evidence import pieces, with_marks
 
 FORMATS = ("table", "json", "jsonl", "csv")
+TABLE_MIN_WIDTH = 16  # cells a column keeps before the table folds it (eight Chinese characters)
 
 
 def render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None,
@@ -51,10 +52,12 @@ def _table(rows: Sequence[dict[str, Any]], cols: Sequence[str], title: str | Non
     from rich.table import Table
 
     table = Table(title=title, show_lines=False)
-    for col in cols:
-        table.add_column(col, overflow="fold")
-    for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in cols))
+    texts = [[_cell(row.get(c)) for c in cols] for row in rows]
+    for i, col in enumerate(cols):  # a short value (a name, a date) is never folded; long ones give way
+        widest = max([cells(col), *(cells(line[i]) for line in texts)])
+        table.add_column(col, overflow="fold", min_width=min(widest, TABLE_MIN_WIDTH))
+    for line in texts:
+        table.add_row(*line)
     console = Console(file=io.StringIO(), width=160, force_terminal=False, color_system=None)
     console.print(table)
     out = console.file.getvalue()  # type: ignore[attr-defined]
