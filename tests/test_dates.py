@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from monitor.events.dates import event_date, find_dateline, resolve_event_date
+from monitor.events.date_forms import find_dateline
+from monitor.events.dates import event_date, resolve_event_date
 from monitor.events.reference import DateContext
 
 PUB = dt.date(2025, 3, 10)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -13,6 +15,14 @@ from monitor.run.ingest import Analyzer
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
     return Analyzer()
+
+
+@pytest.fixture(autouse=True)
+def no_swallowed_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """The Analyzer logs and skips an article whose detection fails (a run must go on): here that is a bug."""
+    with caplog.at_level(logging.ERROR, logger="monitor.run.ingest"):
+        yield
+    assert [r.getMessage() for r in caplog.get_records("call") if r.name == "monitor.run.ingest"] == []
 
 
 def _events(analyzer: Analyzer, text: str, published: dt.date = dt.date(2025, 3, 28),

@@ -132,7 +132,7 @@ def test_issue12_constructions(text: str, expected: tuple[str, ...]) -> None:
 
 
 # Names as real pages write them: an alias, a campus or 集团 in brackets, synonym-spun suffixes, Taiwan's
-# wording, an association abroad, a stray space.
+# wording, an association abroad, a stray space (left out of the name).
 @pytest.mark.parametrize(("text", "expected"), [
     ("仪式上，中心与衡阳报业传媒集团（衡阳日报社）签署合作协议。", ("衡阳报业传媒集团（衡阳日报社）",)),
     ("中心由衡阳广播电视台（集团）运营，并与北京师范大学（珠海校区）签约。",
@@ -142,7 +142,9 @@ def test_issue12_constructions(text: str, expected: tuple[str, ...]) -> None:
     ("該中心由衡陽市委宣傳部主導，衡陽晚報社、衡陽廣播電視臺共同營運。",
      ("衡陽市委宣傳部", "衡陽晚報社", "衡陽廣播電視臺")),
     ("工作站设在马来西亚衡阳会馆，由衡阳国际传播中心与马来西亚衡阳会馆共同建设。", ("马来西亚衡阳会馆",)),
-    ("揭牌仪式上，中心与衡阳 师范学院签署合作协议。", ("衡阳 师范学院",)),
+    ("揭牌仪式上，中心与衡阳 师范学院签署合作协议。", ("衡阳师范学院",)),   # a stray space is noise
+    ("中心由衡阳市委 宣传部主导，依托衡阳 日报社组建运营。", ("衡阳市委宣传部", "衡阳日报社")),
+    ("本月中旬，衡阳市委宣传部宣布牵头组建衡阳国际传播中心。", ("衡阳市委宣传部",)),
 ])
 def test_names_as_real_pages_write_them(text: str, expected: tuple[str, ...]) -> None:
     assert _partners(text, "衡阳国际传播中心") == expected

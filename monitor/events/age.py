@@ -3,8 +3,10 @@
 A ceremony more than `STALE_DAYS` before the page's day is background (中心于2018年成立), unless the page
 is a late report of it: a copy of the launch report under a later header (its dateline or its lede dates
 the launch as news), or a feature that tells a founding of the page's own year as an event, in a sentence
-that opens with its date (今年6月，…成立X). A look back over the year (岁末回眸, 盘点, in the title or the
-opening) reports only the launches of its last days as news, and none late.
+that opens with its date (今年6月，…成立X). A look back over the year or an anniversary (岁末回眸, 盘点,
+一周年, in the title or the opening) reports only the launches of its last days as news, and none late;
+published in the first days of January, it looks back on the year just ended (`look_back_end`). The lede is
+the first line of Chinese prose (`lede_lines`): not a header, a summary box (导读：) or a translation.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from monitor.models import Sentence
 
 STALE_DAYS = 45     # a ceremony this long before publication is background, not news
 # A look back over a year or more (岁末回眸, 盘点): only what happened in the last days is news.
-RETROSPECTIVE = re.compile(r"(回眸|回望|盘点|回顾|年终|岁末|年末|十件大事|十大新闻|一年来|这一年)")
+RETROSPECTIVE = re.compile(r"(回眸|回望|盘点|回顾|年终|岁末|年末|十件大事|十大新闻|一年来|这一年|周年)")
 RETROSPECTIVE_DAYS = 7
 OPENING = 150  # the words of the opening that may say the article looks back
 
 
 def retrospective(title: str, text: str) -> bool:
-    """The article looks back over a year (its title or its opening says so)."""
-    return RETROSPECTIVE.search(title + "\n" + text[:OPENING]) is not None
+    """The article looks back over a year (its title or its opening says so; a translation after each
+    paragraph is no part of the opening)."""
+    chinese = "\n".join(line for line in text[:OPENING * 8].splitlines() if CJK.search(line))
+    return RETROSPECTIVE.search(title + "\n" + chinese[:OPENING]) is not None
 
 
 def late_report(text: str, sentences: tuple[Sentence, ...], date: EventDate, context: DateContext) -> bool:
@@ -40,16 +44,41 @@ def late_report(text: str, sentences: tuple[Sentence, ...], date: EventDate, con
     return news is not None and not stale(date.value, news)
 
 
-def lede_day(text: str, sentences: tuple[Sentence, ...], context: DateContext) -> dt.date | None:
-    """The day the lede is dated (its first date, to the day), if it has one. The lede is the first
-    sentence of the first line written as prose: header, navigation and headline lines have none of
-    its punctuation."""
+CJK = re.compile(r"[\u4e00-\u9fff]")  # a lede is Chinese prose (a translation may follow each paragraph)
+# A summary box above the report (导读：…, 编者按：…) is not its lede.
+SUMMARY = re.compile(r"^\s*[【\[]?(导读|摘要|编者按|核心提示|内容提要|提要)[】\]]?\s*[:：]?")
+
+
+def lede_lines(text: str, sentences: tuple[Sentence, ...]) -> list[Sentence]:
+    """The sentences of the lede: the first line written as prose (header, navigation and headline lines have
+    none of its punctuation; a summary box, 导读：…, stands above it)."""
     for s in sentences:
-        line = text[text.rfind("\n", 0, s.start) + 1:s.end]
-        if len(line.strip()) >= 20 and re.search(r"[，,。]", text[s.start:s.end + 1]):
-            lede = event_date(text, s.start, context)
-            return lede.day if lede.source == "sentence" else None
+        line_start = text.rfind("\n", 0, s.start) + 1
+        line_end = text.find("\n", s.start)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if len(CJK.findall(line)) >= 12 and re.search(r"[，,。]", line) and not SUMMARY.match(line):
+            return [t for t in sentences if line_start <= t.start < line_start + len(line)]
+    return []
+
+
+def lede_day(text: str, sentences: tuple[Sentence, ...], context: DateContext) -> dt.date | None:
+    """The day the lede is dated (the date of its first sentence, to the day), if it has one. A quote may open
+    it before the date (“…欢迎来洛阳！”3月28日上午，…)."""
+    for own in lede_lines(text, sentences):
+        lede = event_date(text, own.start, context)
+        if lede.source == "sentence":
+            return lede.day
+        if not re.search(r"[“”「」\"]", text[own.start:own.end]):
+            return None  # the lede's first sentence has no date: the report is not dated by its lede
     return None
+
+
+def look_back_end(reference: dt.date | None) -> dt.date | None:
+    """The last day of the year a look back covers: published in the first week of January, it looks back
+    on the year just ended (岁末年初，又有三家…揭牌: the launches of its last week are news)."""
+    if reference is not None and reference.month == 1 and reference.day <= RETROSPECTIVE_DAYS:
+        return dt.date(reference.year - 1, 12, 31)
+    return reference
 
 
 def stale(date: str | None, published: dt.date | None, days: int = STALE_DAYS) -> bool:

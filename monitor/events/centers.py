@@ -5,7 +5,8 @@ parts of speech), stopping at verbs, function words, numbers, punctuation and th
 operating organisation (湖北日报传媒集团 | 长江国际传播中心). A place name of the gazetteer that
 ends at the suffix is kept whole even when jieba cut it badly (标志着望城区 → 望城区).
 
-Names without a place are names too: a region or theme (西部…, 黄河几字弯…, 长江文化…), a place in
+Names without a place are names too: a region or theme (西部…, 黄河几字弯…, 长江文化…), a bay, lake or
+mountain after a name (罗源湾…, 三门湾…: jieba tags 湾 apart), a place in
 brackets (大湾区（江门）…), a brand with a middle dot (茶·安溪…). A Latin brand in brackets before
 the suffix (茶·安溪（Anxi Tea）国际传播中心) is not part of the name. The name never starts with the tail
 of the word before it: an epithet glued to a place (…之城昆明…, 千年古都洛阳…, 中国侨都江门…) is left
@@ -49,6 +50,8 @@ _INNER_FLAGS = ("v", "a", "vg", "ag")
 # An epithet before a place (古都, 侨都, 之城): the name starts at the place.
 _EPITHET = re.compile(r"(城|都|乡|城市|都市|故里|省会|首府)$")
 _FUNCTION_CHARS = frozenset("的之在于由与和及是为了将把被从向对给也都又就并等着过")
+# A feature of the land or sea after a name (罗源|湾, 乐清|湾, 三门|湾): jieba tags it apart, it is in the name.
+_FEATURE_CHARS = frozenset("湾湖港岛山江河峡洲")
 
 
 @dataclass(frozen=True)
@@ -161,10 +164,14 @@ def _grow_left(text: str, end: int) -> int:
 
 
 def _inner_word(word: str, flag: str, left: tuple[str, str] | None) -> bool:
-    """A word that jieba does not tag as a name but that stands inside one: a direction (西部), or one
-    character tagged a verb or adjective right after a name word of two or more characters (几字|弯)."""
+    """A word that jieba does not tag as a name but that stands inside one: a direction (西部), a feature of
+    the land after a word (罗源|湾), or one character tagged a verb or adjective right after a name word of
+    two or more characters (几字|弯)."""
     if word in _STOP_WORDS or _PUNCT.search(word):
         return False
+    if word in _FEATURE_CHARS and left is not None:
+        left_word, _ = left
+        return left_word not in _STOP_WORDS and not _PUNCT.search(left_word) and left_word[-1] not in _FUNCTION_CHARS
     if flag == "f":
         return bool(_DIRECTION_WORD.match(word))
     if len(word) == 1 and flag in _INNER_FLAGS and word not in _FUNCTION_CHARS and left is not None:

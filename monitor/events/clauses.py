@@ -2,9 +2,10 @@
 a line of the page is a link to another page.
 
 - A look back: 成立以来, 成立于, 揭牌五周年, 挂牌一年来, 投入运行两年 right after a trigger (`LOOK_BACK`).
-- A plan: 筹建, 拟, 将于10月, 力争…前, 获批 (`plan`); a launch announced for a stated day is no plan
-  but a launch on that day: 将于明天/后天/本月28日/6月18日揭牌 (`scheduled`), while a period or a
-  deadline (将于10月, 力争年底前) is still one.
+- A plan: 筹建, 拟, 将于10月, 力争…前, 获批 (`plan`); a word of the future plans a launch only when a launch
+  verb follows it (将于下月揭牌; not 双方将在…方面开展合作, what the partners will do). A launch announced
+  for a stated day is no plan but a launch on that day: 将于明天/后天/本月28日/6月18日/本周六揭牌
+  (`scheduled`), while a period or a deadline (将于10月, 下月中旬, 力争年底前) is still one.
 - Which clauses count: a sentence may report one launch and plan another (辽宁…15日揭牌成立，宁夏…则将于…
   揭牌): a clause that names another center does not speak for this one (`clauses_about`).
 - A plaque that bears the name is hung or unveiled (一块写着“X”的铜牌…被挂上…): the center is launched
@@ -24,6 +25,18 @@ LOOK_BACK = re.compile(r"^(?:成立|揭牌|挂牌|运行|运营|正式)*"
                        r"(以来|于|后|之后|之初|时|至今|不久|前夕?|的?第?[一二三四五六七八九十两\d]+周年|周年|满|"
                        r"(半|[一二三四五六七八九十两\d]+个?)(年|月|周|天)(以?来|多来)|"
                        r"(半|[一二三四五六七八九十两\d]+)(个)?多?(年|个月|月)(?!\d|[一二三四五六七八九十]))")
+# After a ceremony (揭牌仪式于28日举行, 开办典礼于28日在…举办) 于 is the day it was held, not a look back.
+CEREMONY_WORD = re.compile(r"(仪式|典礼|庆典|大会)$")
+ANNIVERSARY = re.compile(r"^的?第?[一二三四五六七八九十两\d]+周年|^周年")
+
+
+def looks_back(text: str, start: int, end: int) -> bool:
+    """The trigger text[start:end] looks back on an existing center (成立以来, 成立于2018年, 揭牌五周年)."""
+    if CEREMONY_WORD.search(text, start, end):
+        return ANNIVERSARY.match(text[end:end + 6]) is not None
+    return LOOK_BACK.match(text[end:end + 6]) is not None
+
+
 PLAN = re.compile(r"(筹建|筹备|拟建|拟成立|拟设立|拟于|将于|将在|即将|计划于|计划在|计划|准备|规划建设|批复同意|"
                   r"同意设立|申请设立|申报|力争|获批|定于|预计于|预计|有望于|有望|"
                   r"争取|谋划|启动建设|加快建设)(?!之后|以后|后|，终于)")
@@ -31,13 +44,18 @@ PLAN = re.compile(r"(筹建|筹备|拟建|拟成立|拟设立|拟于|将于|将�
 # tell what the center or its partners will do (双方将在多语种翻译等方面开展合作, 中心将于下月推出纪录片).
 GOVERNING = re.compile(r"^(拟于|将于|将在|即将|计划于|计划在|计划|准备|力争|定于|预计于|预计|有望于|有望|争取)$")
 PLANNED_VERB = re.compile(r"(揭牌|成立|挂牌|设立|组建|建成|运行|运营|上线|启用|投用|投入使用|落地|亮相|启动|开通|揭幕)")
+# 揭牌仪式计划于下月中旬举行: after a ceremony, 举行 is the launch verb.
+CEREMONY_HELD = re.compile(r"(仪式|典礼|庆典|大会)[^，,；;。]{0,12}$")
 TIME_ONLY = re.compile(r"^[^，,；;。]{0,8}[，,]")
+# 力争7月1日前完成改造: a deadline plans what follows it, whatever the verb.
+DEADLINE_TIME = re.compile(r"(前|年内|年底|月底|年末|上半年|下半年|明年|[\d一二三四五六七八九十]+月)")
 PREPARED = re.compile(r"(经过|历经|经|历时|用时|耗时)")  # 历时三个月筹建: the preparation is over
 # Between the center and its trigger: the center is to be launched (将…组建, 力争…挂牌).
-FUTURE = re.compile(r"(将|力争|拟|预计|计划|有望|准备)")
+FUTURE = re.compile(r"(将|力争|拟|预计|计划|有望|准备|"
+                    r"(下个?月|明年|下半年|下周|年内|年底前?|月底前?)(?![\d一二三四五六七八九十]{1,3}[日号]))")
 # A stated day for a launch to come: 将于明天, 将于26日, 计划于本月28日, 定于6月18日 (not 26日前, 月底).
 _DAY = (r"(?:(?:本月|下月|\d{1,2}月|[一二三四五六七八九十]{1,2}月)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:日|号)"
-        r"|明天|明日|后天|今天|今日|今晚)")
+        r"|明天|明日|后天|今天|今日|今晚|(?:本|这|下)(?:周|星期)[一二三四五六日天])")
 # The day after the verb of the future (将于明天) or before it, in the same clause or opening the sentence
 # (明天上午将在…揭牌, 26日将举行揭牌仪式, 明天上午，X将在…揭牌).
 SCHEDULED = re.compile(rf"(?:将于|将在|定于|拟于|计划于|预计于|将)(?:\d{{4}}年)?{_DAY}(?!前|以前|之前|左右|以后|后)"
@@ -68,9 +86,12 @@ def _plans_a_launch(body: str, match: re.Match[str]) -> bool:
     if not GOVERNING.match(match.group(0)):
         return True
     rest = body[match.end():]
-    reach = rest[:TIME_ONLY.match(rest).end() if TIME_ONLY.match(rest) else 0]
+    time = TIME_ONLY.match(rest)
+    reach = rest[:time.end() if time else 0]
     reach += re.split(r"[，,；;。！!？?]", rest[len(reach):], maxsplit=1)[0]
-    return PLANNED_VERB.search(reach) is not None
+    deadline = DEADLINE.match(match.group(0)) is not None and DEADLINE_TIME.search(reach) is not None
+    held = CEREMONY_HELD.search(body, 0, match.start()) is not None and re.search(r"(举行|举办|进行)", reach)
+    return deadline or bool(held) or PLANNED_VERB.search(reach) is not None
 
 
 def scheduled(body: str) -> bool:

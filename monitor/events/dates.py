@@ -15,18 +15,12 @@ October) and "--MM" (今年6月).
 
 Values carry their precision: "YYYY-MM-DD", "YYYY-MM", "YYYY", "--MM-DD", "--MM" or None.
 
-Forms read: 2024年9月6日, 二〇二四年九月六日, 2024-09-06, 2024/9/6, 2024.9.6 (full dates); 2024年9月
-(month); 2024年 (year); 9月6日 (year from the page's day: a date more than ~2 months after it is
-taken from the year before); 6日 / 六日上午 (month and year from the dateline, else from the page's day;
-a day after the reference day is in the month before); 本月18日 / 上月 / 下月; 今天/今日, 昨天/昨日, 前天,
-明天/明日, 后天 (from the page's day, else the dateline); 日前/近日/近期 (the publication month). A
-scheduled launch (将于明天/26日/本月18日揭牌, 26日将举行…) is read forward: the next 26th from the page's day.
-Full-width digits work; Chinese numerals (十二月三十一日, 廿八日, 卅日, 二〇二四年) are read by cn2an.
-
-Ignored: dates inside 《》 titles; dates that open or close a span or a deadline (自2018年以来, 截至
-9月底, 9月6日前, 9月6日起, 9月6日至8日); 2024年度; the report's own dateline (5月12日电) when it sits in
-the sentence, and the date of a report it relays (据…网站10月28日报道); durations (为期10日); 今日头条
-and other names.
+How the forms are read: a month and day takes the year of the page's day (a date more than ~2 months after
+it is taken from the year before); a day takes its month and year from the dateline, else from the page's
+day (a day after the reference day is in the month before); 今天/昨天/前天/明天/后天 count from the page's
+day, else the dateline; 日前/近日/近期 give the publication month. A scheduled launch (将于明天/26日/本月18日
+揭牌, 26日将举行…) is read forward: the next 26th from the page's day. Which texts are dates, and which are
+left out (titles, spans, deadlines, datelines, relayed reports), is monitor.events.date_forms' concern.
 """
 
 from __future__ import annotations
@@ -37,89 +31,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from monitor.events.date_forms import WIDE, Found, find_all, find_dateline
 from monitor.events.reference import DateContext, Reference, page_reference
 
 log = logging.getLogger(__name__)
 
-Kind = Literal["full", "month", "year", "relyear", "yearsago", "monthonly", "weekday", "monthday", "day",
-               "relmonth", "relative", "recent"]
 # Where a date was found: the anchor's sentence, the sentences around it, the article's ceremony sentence,
 # the dateline, the publication month; "none" when nothing dated the event.
 DateSource = Literal["sentence", "nearby", "ceremony", "dateline", "publication", "none"]
 
-_WIDE = str.maketrans("０１２３４５６７８９．／－", "0123456789./-")
-_CN = "〇零一二两三四五六七八九十廿卅"  # 廿 twenty, 卅 thirty (廿八日, 卅一日)
-_TIME_OF_DAY = "上午|下午|晚上|晚|中午|早上|凌晨"
-
-
-def _year(key: str) -> str:
-    return rf"(?P<y{key}>(?:19|20)\d\d|[〇零一二三四五六七八九]{{4}})"
-
-
-def _month(key: str) -> str:
-    return rf"(?P<m{key}>\d{{1,2}}|[{_CN}]{{1,2}})"
-
-
-def _day(key: str) -> str:
-    return rf"(?P<d{key}>\d{{1,2}}|[{_CN}]{{1,3}})"
-
-
-# (kind, pattern) tried left to right at each position; group names carry the alternative's index.
-_TEMPLATES: tuple[tuple[Kind, str], ...] = (
-    ("full", r"YEAR\s*年\s*MONTH\s*月\s*DAY\s*[日号]"),
-    ("full", r"(?P<yK>(?:19|20)\d\d)(?P<sepK>[-./])(?P<mK>\d{1,2})(?P=sepK)(?P<dK>\d{1,2})(?![\d.])"),
-    ("month", rf"YEAR\s*年\s*MONTH\s*月(?![\d{_CN}])"),
-    ("relyear", r"(?P<ryK>今年|去年|前年|上年)\s*(?:MONTH\s*月\s*(?:DAY\s*[日号])?)?"),
-    ("yearsago", r"(?P<agoK>[一两二三四五六七八九十\d]{1,2})\s*年前(?P<todayK>的?(今天|今日|当天|这一天))?"),
-    ("monthday", r"(?<!\d)MONTH\s*月\s*DAY\s*[日号]"),
-    ("year", rf"YEAR\s*年(?![\d{_CN}]|度)"),
-    ("monthonly", rf"(?<![\d{_CN}年])MONTH\s*月(?![\d{_CN}日号]|份?[底末初中])"),
-    ("relmonth", r"(?P<rmK>本月|当月|上月|上个月|下月|下个月)\s*DAY\s*[日号]"),
-    (
-        "day",
-        rf"(?<![\d{_CN}月])(?:(?P<dK>\d{{1,2}})|(?P<eK>[{_CN}]{{1,3}})(?=日(?:{_TIME_OF_DAY})))"
-        r"日(?![报电])",
-    ),
-    ("day", r"[今昨前]\s*[（(]\s*(?P<dK>\d{1,2})\s*[）)]\s*日"),  # 昨（17）日: the day is written
-    ("relative", r"(?P<relK>今天|今日|昨天|昨日|前天|前日|明天|明日(?!之)|后天(?!性))"),
-    ("weekday", r"(?P<wkK>上|本|这|下)(?:周|週|星期|礼拜)(?P<wdK>[一二三四五六日天])"),
-    ("recent", r"(?P<recentK>日前|近日|近期)"),
-)
-
-
-def _compile_dates() -> re.Pattern[str]:
-    parts = []
-    for i, (_, template) in enumerate(_TEMPLATES):
-        key = str(i)
-        pattern = template.replace("YEAR", _year(key)).replace("MONTH", _month(key)).replace("DAY", _day(key))
-        parts.append(f"(?P<k{i}>{pattern.replace('K>', f'{key}>').replace('=sepK', f'=sep{key}')})")
-    return re.compile("|".join(parts))
-
-
-_DATES = _compile_dates()
-_RELATIVE_YEARS = {"今年": 0, "去年": -1, "上年": -1, "前年": -2}
-_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "前日": -2, "明天": 1, "明日": 1,
-                  "后天": 2}
-_RELATIVE_MONTHS = {"本月": 0, "当月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
-_WEEKS = {"上": -1, "本": 0, "这": 0, "下": 1}
-
-_NOT_BEFORE = re.compile(r"(?:自|从|截至|截止|到|至|为期|历时|连续|每|第|近)\s*$")
-_NOT_AFTER = re.compile(
-    rf"\s*(?:以来|之前|以前|前(?!往|来|去|进|行)|起|至今|以后|之后|后|止|为止|截止|底前|电|讯|消息|报道|刊文"
-    rf"|(?:至|到|[-—~～])\s*[\d{_CN}])"
-)
-_NOT_AFTER_RELATIVE = re.compile(r"头条|说法|中国|俄罗斯|关注")
-_DIGIT_BEFORE = re.compile(rf"[\d{_CN}月]$")
-_TITLE = re.compile(r"《[^《》]{0,200}》")
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-_DATELINE = re.compile(
-    rf"^[^\n。]{{0,40}}?(?:{_year('a')}年)?{_month('a')}月{_day('a')}日\s*(?:电|讯|消息|报道)"
-    rf"|^[^\n。]{{0,10}}本报讯\s*[（(][^）)\n]{{0,40}}[）)]\s*{_month('b')}月{_day('b')}[日号]"
-    rf"|^\s*[（(]\s*{_year('c')}年{_month('c')}月{_day('c')}日\s*[）)]\s*$"  # a speech's date under its title
-    rf"|^[^\n。]{{0,40}}?(?<![\d{_CN}月])(?P<dd>\d{{1,2}})日\s*(?:电|讯)",  # （中央社记者…台北18日电）
-    re.MULTILINE,
-)
-_DATELINE_SPAN = 300
 _VAGUE = frozenset({"year", "recent", "monthonly"})
 _RECENT_WINDOW = dt.timedelta(days=62)
 # The fetch date is today: a report fetched now tells of days up to now (a scheduled launch: months ahead).
@@ -134,24 +55,13 @@ _FUTURE = re.compile(r"(将于|将在|定于|拟于|即将|计划于|预计于|�
 # A sentence elsewhere in the article that holds the launch: a launch verb, and the center by name or by
 # reference, or the ceremony itself (18日上午的揭牌仪式…).
 _LAUNCH_VERB = re.compile(r"(揭牌|成立|挂牌|揭幕|启幕|启用|上线|授牌|运行)(?!以来|至今|周年|之初|后|于)")
-_CEREMONY = re.compile(r"(揭牌|成立|挂牌|揭幕|启幕)(成立)?(仪式|大会|庆典)")
+_CEREMONY = re.compile(r"(揭牌|成立|挂牌|揭幕|启幕|设立|开办)(成立)?(仪式|典礼|大会|庆典)")
 _REFERENCE = re.compile(r"(该中心|这一[^，。]{0,20}(机构|平台)|这家[^，。]{0,20}机构"
                         r"|(成立|组建|设立)了?(一个|一家)?国际传[播媒]中心|(^|[，,；;\s])中心)")
 _PLAN = re.compile(r"(筹建|筹备|拟建|计划|规划|争取|力争|将于|将在|定于|拟于|即将)")
+# A label that opens a line before its news (遵义：3月5日，… / 【新机构】12月3日，…).
+_LINE_LABEL = re.compile(r"(?:(?<=\n)|^)(?:[^\n，。,：:]{1,8}[：:]|【[^\n】]{1,8}】)\s*$")
 _DAY_KINDS = frozenset({"full", "monthday", "day", "relmonth", "relative", "weekday"})
-
-
-@dataclass(frozen=True)
-class _Found:
-    """A date expression in the text, not yet resolved."""
-
-    start: int
-    end: int
-    kind: Kind
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    shift: int = 0
 
 
 @dataclass(frozen=True)
@@ -232,9 +142,9 @@ def resolve_event_date(text: str, anchor: int, published: dt.date | None, *, url
 
 def event_date(text: str, anchor: int, context: DateContext, center: str | None = None) -> EventDate:
     """The date of the event at ``anchor`` with where it was found (see `resolve_event_date`)."""
-    wide = text.translate(_WIDE)
+    wide = text.translate(WIDE)
     anchor = max(0, min(anchor, len(wide)))
-    found = _find_all(wide)
+    found = find_all(wide)
     reference = _reference(wide, anchor, page_reference(wide, context))
     dateline = reference.dateline
     for source, candidates in _by_preference(found, wide, anchor):
@@ -251,9 +161,10 @@ def event_date(text: str, anchor: int, context: DateContext, center: str | None 
     return EventDate(fallback[0], fallback[1], reference.page_day, dateline)
 
 
-def _opens_sentence(text: str, found: _Found) -> bool:
-    """The date opens a sentence (。今年6月，… / \n6月18日，…), not an item of a list (…；8月，…)."""
-    before = text[:found.start].rstrip()
+def _opens_sentence(text: str, found: Found) -> bool:
+    """The date opens a sentence (。今年6月，… / \n6月18日，… / a round-up's \n遵义：3月5日，…), not an item of a
+    list (…；8月，…)."""
+    before = _LINE_LABEL.sub("", text[:found.start].rstrip(" \t\u3000"))
     return not before or before[-1] in "。！？!?\n"
 
 
@@ -277,106 +188,7 @@ def _fallback(ref: _Reference) -> tuple[str | None, DateSource]:
     return None, "none"
 
 
-def find_dateline(text: str) -> tuple[int | None, int | None, int | None] | None:
-    """(year, month, day) of the dateline opening a report, year None unless written:
-    "中新网洛阳5月12日电" → (None, 5, 12); "本报讯（记者 王五）3月27日" → (None, 3, 27); a day alone
-    ("（中央社记者 林昭宏台北18日电）") → (None, None, 18)."""
-    match = _DATELINE.search(text.lstrip()[:_DATELINE_SPAN].translate(_WIDE))
-    if match is None:
-        return None
-    groups = match.groupdict()
-    year = groups["ya"] or groups["yc"]
-    month = groups["ma"] or groups["mb"] or groups["mc"]
-    day = groups["da"] or groups["db"] or groups["dc"] or groups["dd"]
-    try:
-        return (_number(year) if year else None, _number(month) if month else None, _number(day))
-    except ValueError:
-        return None
-
-
-def _number(value: str) -> int:
-    """An Arabic or Chinese numeral: "28", "二十八", "十二", "廿八", "卅一", "二〇二四" (digit by digit).
-    Raises ValueError for anything else ("1十", "十十")."""
-    if value.isascii() and value.isdigit():
-        return int(value)
-    import cn2an  # ~100 ms to import: only when a Chinese numeral is met
-
-    try:
-        return int(cn2an.cn2an(value.replace("卅", "三十"), "normal"))  # cn2an reads 廿, not 卅
-    except (KeyError, ValueError) as error:  # cn2an raises KeyError for some malformed ones (〇十一)
-        raise ValueError(f"not a numeral: {value!r}") from error
-
-
-def _find_all(text: str) -> list[_Found]:
-    """Every date expression of ``text`` that can date an event (see the module doc for exclusions)."""
-    titles = [m.span() for m in _TITLE.finditer(text)]
-    found = []
-    for match in _DATES.finditer(text):
-        if any(a <= match.start() < b for a, b in titles) or _excluded(text, match):
-            continue
-        item = _parse(match)
-        if item is not None:
-            found.append(item)
-    return found
-
-
-def _excluded(text: str, match: re.Match[str]) -> bool:
-    before = text[max(0, match.start() - 4) : match.start()]
-    if match.group(0) in _RELATIVE_DAYS or match.group(0) in ("日前", "近日", "近期"):
-        after_relative = _NOT_AFTER_RELATIVE.match(text, match.end()) is not None
-        return after_relative or (match.group(0) == "日前" and bool(_DIGIT_BEFORE.search(before)))
-    return bool(_NOT_BEFORE.search(before) or _NOT_AFTER.match(text, match.end()))
-
-
-def _parse(match: re.Match[str]) -> _Found | None:
-    index = next(i for i in range(len(_TEMPLATES)) if match.group(f"k{i}"))
-    kind = _TEMPLATES[index][0]
-    groups = {
-        name[: -len(str(index))]: value
-        for name, value in match.groupdict().items()
-        if value and name.endswith(str(index)) and not name.startswith("k")
-    }
-    try:
-        return _found(kind, groups, *match.span())
-    except ValueError:  # a malformed numeral: 十十月, 1十年前
-        return None
-
-
-def _found(kind: Kind, groups: dict[str, str], start: int, end: int) -> _Found | None:
-    """The expression of `kind` read from its named groups (suffix removed); None if implausible."""
-    if kind == "relative":
-        return _Found(start, end, kind, shift=_RELATIVE_DAYS[groups["rel"]])
-    if kind == "recent":
-        return _Found(start, end, kind)
-    if kind == "weekday":
-        weekday = "一二三四五六日".find(groups["wd"]) if groups["wd"] != "天" else 6
-        return _Found(start, end, kind, day=weekday, shift=_WEEKS[groups["wk"]])
-    if kind == "yearsago":
-        years = -_number(groups["ago"])
-        return _Found(start, end, kind, day=1 if "today" in groups else None, shift=years)
-    if kind == "relmonth":
-        item = _Found(start, end, kind, day=_number(groups["d"]), shift=_RELATIVE_MONTHS[groups["rm"]])
-        return item if _plausible(item) else None
-    if kind == "relyear":
-        month = _number(groups["m"]) if "m" in groups else None
-        day = _number(groups["d"]) if "d" in groups else None
-        item = _Found(start, end, kind, month=month, day=day, shift=_RELATIVE_YEARS[groups["ry"]])
-        return item if _plausible(item) else None
-    numbers = [_number(groups[g]) if g in groups else None for g in ("y", "m", "d")]
-    if "e" in groups:
-        numbers[2] = _number(groups["e"])
-    item = _Found(start, end, kind, year=numbers[0], month=numbers[1], day=numbers[2])
-    return item if _plausible(item) else None
-
-
-def _plausible(item: _Found) -> bool:
-    month_ok = item.month is None or 1 <= item.month <= 12
-    day_ok = item.day is None or 1 <= item.day <= 31
-    year_ok = item.year is None or 1949 <= item.year <= 2100
-    return month_ok and day_ok and year_ok
-
-
-def _by_preference(found: list[_Found], text: str, anchor: int) -> list[tuple[DateSource, list[_Found]]]:
+def _by_preference(found: list[Found], text: str, anchor: int) -> list[tuple[DateSource, list[Found]]]:
     """The candidates in the order they are tried: the anchor's sentence (closest before the anchor,
     then closest after; a bare year or 近日 only after the precise ones), then each earlier sentence of
     the paragraph, latest date first, then the next sentence of the paragraph."""
@@ -403,7 +215,7 @@ def _sentence(text: str, anchor: int) -> tuple[int, int]:
     return (starts[-1] if starts else 0), (following.start() if following else len(text))
 
 
-def _ceremony(found: list[_Found], text: str, anchor: int, center: str | None) -> list[_Found]:
+def _ceremony(found: list[Found], text: str, anchor: int, center: str | None) -> list[Found]:
     """The day-precise dates of the article's ceremony sentences, in text order (the anchor's sentence
     left out): sentences that launch the same center (by name or reference) or hold its ceremony."""
     own = _sentence(text, anchor)
@@ -412,7 +224,7 @@ def _ceremony(found: list[_Found], text: str, anchor: int, center: str | None) -
         start = spans[-1][1] + 1 if spans else 0
         end = end_match.start() if end_match else len(text)
         spans.append((start, end))
-    dated: list[_Found] = []
+    dated: list[Found] = []
     for start, end in spans:
         body = text[start:end]
         if (start, end) == own or not _holds_the_launch(body, center):
@@ -470,7 +282,7 @@ def _month_day(ref: _Reference, month: int, day: int) -> str | None:
     return date.isoformat() if date else None
 
 
-def _resolve(item: _Found, ref: _Reference) -> str | None:
+def _resolve(item: Found, ref: _Reference) -> str | None:
     """The value of one expression, or None if it cannot be dated (nothing to read it against)."""
     if item.kind == "full" and item.year and item.month and item.day:
         date = _date(item.year, item.month, item.day)
@@ -505,7 +317,7 @@ def _forward(month: int, day: int, base: dt.date) -> str | None:
     return date.isoformat() if date else None
 
 
-def _day_of_month(item: _Found, ref: _Reference) -> str | None:
+def _day_of_month(item: Found, ref: _Reference) -> str | None:
     """26日 / 本月18日: in the month of the dateline (else of the page's day); a day after that day is in
     the month before, unless the event is scheduled (将于26日): then it is the next such day."""
     assert item.day is not None
@@ -525,7 +337,7 @@ def _day_of_month(item: _Found, ref: _Reference) -> str | None:
     return date.isoformat() if date else None
 
 
-def _day_without_year(item: _Found, ref: _Reference) -> str | None:
+def _day_without_year(item: Found, ref: _Reference) -> str | None:
     """A day with only the dateline's month and day to go by: "--MM-DD" (or a date in the known year)."""
     if ref.dateline_md is None or item.day is None:
         return None
@@ -545,7 +357,7 @@ def _add_months(base: dt.date, months: int) -> dt.date:
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
-def _resolve_relative(item: _Found, ref: _Reference) -> str | None:
+def _resolve_relative(item: Found, ref: _Reference) -> str | None:
     base = ref.base
     if base is None:
         return _relative_without_year(item, ref)
@@ -566,7 +378,7 @@ def _resolve_relative(item: _Found, ref: _Reference) -> str | None:
     return None
 
 
-def _relative_without_year(item: _Found, ref: _Reference) -> str | None:
+def _relative_without_year(item: Found, ref: _Reference) -> str | None:
     """今天 under a dateline without a year, 今年6月 with no year anywhere: what is known, without a year."""
     if item.kind == "relative" and ref.dateline_md is not None:
         month, day = ref.dateline_md
@@ -580,7 +392,7 @@ def _relative_without_year(item: _Found, ref: _Reference) -> str | None:
     return None
 
 
-def _relative_year(item: _Found, year: int) -> str | None:
+def _relative_year(item: Found, year: int) -> str | None:
     """今年3月5日 / 去年12月 / 前年: the year counted from the publication date."""
     if item.month and item.day:
         date = _date(year, item.month, item.day)

@@ -2,66 +2,76 @@
 
 For every center named in the text, the clause that names it is read for a launch trigger
 (揭牌, 成立, 挂牌, …) that the center is the subject or object of. A trigger does not count when
-it looks back (成立以来, 成立于, 五周年), when its clauses are a plan (筹建, 将于10月, 拟, 力争…前),
-when what is launched is something of the center (its studio, account, practice base, new premises,
-products), when the center only qualifies what the sentence is about (新近成立的X的产品), gives the
-plaque to another center (X为Y授牌) or founds something (工作站由X设立), when the sentence is about an
-existing center's activity (论坛, 培训班) without a launch ceremony, when the center is named as already
-there (已有X投入运行, 此前成立的X), when the line is a link to another page (相关阅读, 上一篇), or when the ceremony's
+it looks back (成立以来, 成立于, 五周年; after a ceremony, 于28日 is the day it was held), when its clauses
+are a plan (筹建, 将于10月, 拟, 力争…前, a period without a day: 下月中旬揭牌), when what is launched is
+something of the center (its studio, account, practice base, new premises, products; also named after it:
+授牌“X实践基地”), when the center only qualifies what the sentence is about (新近成立的X的产品) or is the
+topic of a comment (X的揭牌，让…), gives a plaque (X为Y授牌, 并为该校授牌), founds something (工作站由X设立,
+X发起成立…联盟) or reports (X记者了解到，…), when the sentence is about an existing center's activity (论坛,
+培训班) without a launch ceremony, when the center is named as already there (已有X投入运行, 此前成立的X,
+早在2023年，X已…成立), when the line is a link to another page (相关阅读, 上一篇), or when the ceremony's
 date lies well before publication (background: 中心于2018年成立; a late copy of the launch report, or a
-founding of the page's year told as an event, is kept, marked late).
+founding of the page's year told as an event, is kept, marked late). On a page without a day the text
+itself tells background from news (monitor.events.background).
 
-A launch announced for a stated day (将于明天/26日/本月28日揭牌, 明天上午将在…揭牌) is a launch dated that day. A center
-named once and launched by reference (该中心的揭牌仪式…举行, 这一平台…正式上线运行) is launched in
-that sentence; so is one known only by its founding place (…市成立了一个国际传播中心), and one whose
-plaque is hung (一块写着“X”的铜牌被挂上…).
+A launch announced for a stated day (将于明天/26日/本月28日/本周六揭牌, 明天上午将在…揭牌) is a launch dated
+that day. A center named once and launched by reference (该中心的揭牌仪式…举行, 这一平台…正式上线运行) is
+launched in that sentence; so is one known only by its founding place (…市成立了一个国际传播中心), and one
+whose plaque is hung (一块写着“X”的铜牌被挂上…).
 
 A sub-center named after the parent (四川国际传播中心宜宾分中心) is a launch at its own place; one
 named after a place abroad (…圣保罗工作站, …海外分中心) is a `branch` of the parent; an "overseas" station
-set up at home (在省内企业设立的海外传播联络站) is neither.
-Place, date and partners come from their own modules; confidence adds up the evidence.
+set up at home (在省内企业设立的海外传播联络站) is neither. The forms of one center's place in one article
+(a title's 湖北恩施州… and the body's 恩施州…, 长阳… and 长阳土家族自治县…) are one event, reported from the
+sentence that dates it best under its shortest form. Place, partners and confidence come from
+monitor.events.fields, dates from monitor.events.dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from monitor.events.age import RETROSPECTIVE_DAYS, STALE_DAYS, late_report, retrospective, stale
-from monitor.events.center_places import organization_province, resolve_center_place
-from monitor.events.centers import CenterName, aliases_of, name_at, named_by_place, with_aliases
+from monitor.events.age import (
+    RETROSPECTIVE_DAYS,
+    STALE_DAYS,
+    late_report,
+    look_back_end,
+    retrospective,
+    stale,
+)
+from monitor.events.background import Told, background_without_day
+from monitor.events.candidate import Candidate
+from monitor.events.centers import CenterName, name_at, named_by_place, with_aliases
 from monitor.events.clauses import (
     CENTER_WORD,
+    CLAUSE_MARK,
     FUTURE,
-    LOOK_BACK,
     clauses_about,
     in_link_list,
+    looks_back,
     plan,
     plaque_hung,
     scheduled,
 )
 from monitor.events.dates import event_date
-from monitor.events.evidence import MarkKind, mark
-from monitor.events.keys import center_name_key
-from monitor.events.partners import find_partners
+from monitor.events.fields import DAY_PRECISE, build_event, partner_scope
+from monitor.events.keys import center_name_key, same_place_key
 from monitor.events.places import Gazetteer
 from monitor.events.reference import DateContext
-from monitor.models import Event, EventType, Hit, NormalizedText, Place, Sentence
-from monitor.normalize import paragraph_bounds, sentence_at, simplify
+from monitor.models import Event, Hit, NormalizedText, Sentence
+from monitor.normalize import sentence_at, simplify
 
 CLAUSE_AFTER = 40   # a trigger this far after the name, in the same clause
 NEAR_BEFORE = 16    # a trigger this far before the name (成立了XX国际传播中心, 举行XX…)
 ATTENDS = re.compile(r"^(?!由).*(参加|出席|见证|参与|观摩|应邀|负责同志|负责人|代表)")
-# 内地城市国际传播中心, 各地国际传播中心: a kind of center named as a partner, not an organization.
-GENERIC_PARTNER = re.compile(r"(^|城市|地方|各地|内地|基层|兄弟|周边|相关|其他|多个|省内|市内|"
-                             r"县级|市级|省级|区级|全国|各级)$")
 # Launch verbs that take an object, and what may follow them when they launch the center itself.
-TRANSITIVE = re.compile(r"(设立|启动|上线|启用|开通|组建|推出|投用)")
+TRANSITIVE = re.compile(r"(设立|启动|上线|启用|开通|组建|推出|投用|(?<=发起|牵头|联合|共同)成立)")
 INTRANSITIVE_AFTER = re.compile(r"了?([，,。；;！!？?\s、）)”」]|$|仪式|典礼|庆典|大会|会|运行|运营|暨|当天|当日|"
                                 r"之际|现场|以来|后|并|和|及|与|上线|揭牌|成立|启用|挂牌)")
-# 海南国际传媒中心为三亚国际传播中心授牌: the center before 为/向 gives the plaque, the other receives it.
-GIVER = re.compile(r"(为|向|给)[^，。；]{2,30}(中心|机构|平台)")
+# 海南国际传媒中心为三亚国际传播中心授牌, X为湖南科技大学授牌: the center before 为/向 gives the plaque.
+GIVER = re.compile(r"^(并|还|同时|也|随后|现场)?(为|向|给)(?!期|了|进一步|加快|推动|更好)[^，,。；;]{2,30}$")
 STRONG = re.compile(r"^(揭牌|成立|挂牌|授牌|正式成立|揭牌成立|挂牌成立|设立)")
 ACTIVITY = re.compile(r"(论坛|培训班|培训会|研讨会|座谈会|年会|总结|推介会|交流会|颁奖|周年|调研|考察|参观|走进|"
                       r"发布会|大赛|比赛|招聘|招募)")
@@ -79,6 +89,7 @@ DOMESTIC = re.compile(r"在(省内|市内|区内|县内|州内|国内|境内)(?!
 GENERIC_PREFIX = re.compile(r"^(.*[省市县区]?)?([一二三四五六七八九十两多各首数几\d]+"
                             r"(级|个|地|家|批|所|座|县|市|区|州|镇)|"
                             r"各地|各级|一批|多地|本地|当地|地方|省级|市级|县级|区级|州级|乡级|镇级|地级|"
+                            r"区县|县区|市县|县市|市州|地市|市区县|县市区|"
                             r"全国|我国|国家级|区域性|地方性|综合性)$")
 # 揭牌仪式上，X国际传播中心与…签署: the sentence happens at the center's own ceremony.
 CEREMONY_CONTEXT = re.compile(r"^(仪式|典礼|庆典|大会|活动)(上|现场|中|当天)?[，,]$")
@@ -93,16 +104,6 @@ COUNT_TAIL = re.compile(r"[一二三四五六七八九十两\d]+(地|个|家|座
 MODIFIER_OF = re.compile(r"(?:(?:和|与|及|、)[^，。；的]{2,24}?(?:中心))?的")
 
 
-@dataclass(frozen=True)
-class Candidate:
-    center: CenterName
-    sentence: Sentence
-    trigger: Hit
-    type: EventType
-    score: float
-    place_name: str | None = None  # the sub-center's own place (宜宾 in 四川国际传播中心宜宾分中心)
-
-
 def detect_events(url: str, title: str | None, normalized: NormalizedText, hits: list[Hit],
                   published: dt.date | None, province_hint: str | None = None,
                   gazetteer: Gazetteer | None = None, fetched: dt.date | None = None) -> list[Event]:
@@ -115,20 +116,30 @@ def detect_events(url: str, title: str | None, normalized: NormalizedText, hits:
     triggers = [h for h in hits if h.category == "trigger"]
     names, generic = _center_names(text, hits, gaz)
     candidates = _launch_candidates(text, normalized.sentences, names, generic, triggers, gaz)
+    headline = simplify(title or "").text
+    alone = len({center_name_key(n.name) for n in names}) == 1
     dated = _dated(text, normalized.sentences, candidates, DateContext(published, url, fetched),
-                   retrospective(simplify(title or "").text, text))
-    current = [c for c, _, _ in dated]
-    best: dict[str, tuple[tuple[float, int, int], Event]] = {}
-    for c, date, late in dated:
-        scope = _scope(text, c, current, normalized.sentences)
-        event = _event(url, title, normalized, c, date, province_hint, gaz, scope)
+                   retrospective(headline, text), alone)
+    current = [c for c, _, _, _ in dated]
+    titled = {same_place_key(n.name, gaz) for n in names if n.name in headline}
+    best: dict[str, tuple[tuple[float, int, bool, int], Event]] = {}
+    shortest: dict[str, str] = {}
+    for c, date, late, own in dated:
+        scope = partner_scope(text, c, current, normalized.sentences)
+        in_title = c.center.name in headline or same_place_key(c.center.name, gaz) in titled
+        event = build_event(url, in_title, normalized, c, date, province_hint, gaz, scope)
         event = replace(event, late=True) if late else event
-        # Most confident first; then the more precise date; then the later sentence (body over headline).
-        rank = (round(event.confidence, 3), len(event.date or ""), c.sentence.start)
-        key = f"{event.type}|{center_name_key(c.center.name)}"  # 婺源县… and 婺源… are one center
+        # Most confident first; then the more precise date, one read in the event's own sentence (…开办典礼于
+        # 28日…, not 典礼现场，…为X揭牌 dated by the dateline); then the later sentence (body over headline).
+        rank = (round(event.confidence, 3), len(event.date or ""), own, c.sentence.start)
+        key = f"{event.type}|{same_place_key(c.center.name, gaz)}"  # 婺源县…, 江西婺源… and 婺源… are one
         if key not in best or rank > best[key][0]:
             best[key] = (rank, event)
-    return sorted((e for _, e in best.values()), key=lambda e: text.find(e.center))
+        if len(c.center.name) < len(shortest.get(key, c.center.name + " ")):
+            shortest[key] = c.center.name
+    # One center, its shortest form: 婺源… over 婺源县…, 恩施州… over a title's 湖北恩施州….
+    events = [replace(e, center=shortest[key]) for key, (_, e) in best.items()]
+    return sorted(events, key=lambda e: text.find(e.center))
 
 
 def _launch_candidates(text: str, sentences: tuple[Sentence, ...], names: list[CenterName],
@@ -149,12 +160,14 @@ def _by_generic_phrase(text: str, sentences: tuple[Sentence, ...], names: list[C
                        generic: list[CenterName], triggers: list[Hit], gaz: Gazetteer) -> list[Candidate]:
     """我县首个县级国际传播中心今天揭牌成立 in an article that names one center: the generic phrase is
     that center."""
-    if len({center_name_key(n.name) for n in names}) != 1:
+    if len({center_name_key(n.name) for n in names}) != 1 or _only_in_a_role(text, names):
         return []
     written = next((n for n in names if not n.inferred), names[0])
     for mention in generic:
         if not SINGULAR.search(text, max(0, mention.start - 10), mention.start):
             continue  # 各县级国际传播中心, 12个国际传播中心: many centers, not this one
+        if not _level_fits(text[max(0, mention.start - 10):mention.end], written.name, gaz):
+            continue  # 我县首个县级国际传播中心 is not 江西国际传播中心
         as_named = CenterName(written.name, mention.start, mention.end, mention.suffix_start)
         found = _classify(text, sentences, as_named, triggers, gaz)
         if found is not None and found.type == "launch":
@@ -171,8 +184,8 @@ def _candidates(text: str, sentences: tuple[Sentence, ...], names: list[CenterNa
 
 
 # The one center of an article named by reference: 该中心, 中心, 这一…机构, 这家…机构, 这一平台.
-REFERENCE = re.compile(r"(该中心|这个中心|这一中心|(?:^|(?<=[，,；;。\s]))中心|这一[^，。]{0,30}机构|"
-                       r"这家[^，。]{0,30}机构|该机构|这一[^，。]{0,12}平台|该平台|这个平台)")
+REFERENCE = re.compile(r"((?:该|这个|这一|这家|这座|此)[^，。；]{0,12}?(?:中心|平台)|(?:^|(?<=[，,；;。\s]))中心|"
+                       r"(?:该|这个|这一|这家)[^，。；]{0,30}?机构)")
 # Verbs that launch a center named by reference: the strong ones, and going live at the end of a clause
 # (这一平台昨日正式上线运行), not going live with an object (该平台上线了新栏目).
 REFERENCE_LAUNCH = re.compile(r"(上线|启用|投入使用|亮相)(运行)?(?=[，,。；;！\s]|$)|(上线|投入)运行")
@@ -198,7 +211,7 @@ def _by_reference(text: str, sentences: tuple[Sentence, ...], names: list[Center
             continue
         for t in triggers:
             if sentence.start <= t.start < sentence.end and _reference_launch(text, t) \
-                    and not LOOK_BACK.match(text[t.end:t.end + 6]) and _subject_is_reference(text, sentence, t):
+                    and not looks_back(text, t.start, t.end) and _subject_is_reference(text, sentence, t):
                 referent = _referent(text, names, sentence.start)
                 return [Candidate(referent, sentence, t, "launch", REFERENCE_SCORE)] if referent else []
     return []
@@ -208,11 +221,33 @@ def _referent(text: str, names: list[CenterName], before: int) -> CenterName | N
     """The center that 该中心 stands for at `before`: the one center of the article; among several, the
     last named before it that is no guide, partner or object of another (与/由/在…指导下/为)."""
     if len({center_name_key(n.name) for n in names}) == 1:
-        return next((n for n in names if not n.inferred), names[0])
-    subjects = [n for n in names if n.end <= before and not n.inferred
-                and not re.search(r"[与和及由在为同向跟对]$", text[max(0, n.start - 1):n.start])
-                and not re.match(r"(的)?(指导|支持|帮助|合作)", text[n.end:n.end + 4])]
+        return None if _only_in_a_role(text, names) else next((n for n in names if not n.inferred), names[0])
+    subjects = [n for n in names if n.end <= before and not n.inferred and not _in_a_role(text, n)]
     return subjects[-1] if subjects else None
+
+
+# Before or after a name: the center guides, supports, partners or attends (在X指导下, 与X签约, X负责人出席).
+ROLE_BEFORE = re.compile(r"[与和及由在为同向跟对]$")
+ROLE_AFTER = re.compile(r"(的)?(指导|支持|帮助|合作|负责人|负责同志|主任|总编|代表|相关负责|有关负责)")
+LEVELS = {"省级": ("province",), "市级": ("city", "county"), "县级": ("county",), "区级": ("district", "county")}
+
+
+def _in_a_role(text: str, name: CenterName) -> bool:
+    return bool(ROLE_BEFORE.search(text, max(0, name.start - 1), name.start) or ROLE_AFTER.match(text, name.end))
+
+
+def _only_in_a_role(text: str, names: list[CenterName]) -> bool:
+    """Every mention of the article's one center is in a role (guide, partner, attendee): a reference or a
+    generic phrase stands for another, unnamed center."""
+    written = [n for n in names if not n.inferred]
+    return bool(written) and all(_in_a_role(text, n) for n in written)
+
+
+def _level_fits(phrase: str, name: str, gaz: Gazetteer) -> bool:
+    """The level a generic phrase says (县级, 市级…) is that of the named center's place, when both are known."""
+    level = next((levels for word, levels in LEVELS.items() if word in phrase), None)
+    mentions = gaz.mentions(name)
+    return level is None or not mentions or mentions[0].start != 0 or mentions[-1].place.level in level
 
 
 def _reference_launch(text: str, trigger: Hit) -> bool:
@@ -231,7 +266,7 @@ def _subject_is_reference(text: str, sentence: Sentence, trigger: Hit) -> bool:
     own = before.replace(reference.group(0), "")
     possessive = "的" in own[-2:] and not (own.endswith("的") and _is_ceremony(text, trigger))
     lead = text[sentence.start:trigger.start]
-    return not (OTHER_SUBJECT.search(own) or possessive or ACTIVITY.search(before)
+    return not (OTHER_SUBJECT.search(VENUE.sub("", own)) or possessive or ACTIVITY.search(before)
                 or (FUTURE.search(lead) and not scheduled(lead)))
 
 
@@ -307,9 +342,15 @@ def _triggers_near(text: str, center: CenterName, sentence: Sentence, triggers: 
             or (sentence.start <= t.start and 0 <= center.start - t.end <= reach
                 and (not re.search(r"[，,；;]", text[t.end:center.start])
                      or (ceremony and CEREMONY_CONTEXT.match(text[t.end:center.start])
-                    and STRONG.match(text[t.start:t.end]))))]
-    return [t for t in near if not LOOK_BACK.match(text[t.end:t.end + 6])
+                         and STRONG.match(text[t.start:t.end]) and not _ceremony_of_another(text, sentence, t))))]
+    return [t for t in near if not looks_back(text, t.start, t.end)
             and not (t.start >= center.end and _sets_up_something(text, t))]
+
+
+def _ceremony_of_another(text: str, sentence: Sentence, trigger: Hit) -> bool:
+    """昭通学院国际传播研究院揭牌仪式上，X…: the ceremony names what it launches, and that is not X."""
+    marks = [m.end() for m in CLAUSE_MARK.finditer(text, sentence.start, trigger.start)]
+    return OTHER_THING.search(VENUE.sub("", text[marks[-1] if marks else sentence.start:trigger.start])) is not None
 
 
 def _sets_up_something(text: str, trigger: Hit) -> bool:
@@ -321,14 +362,27 @@ def _sets_up_something(text: str, trigger: Hit) -> bool:
     return verb is not None and not INTRANSITIVE_AFTER.match(text, verb.end())
 
 
+# After the name: the center reports or speaks (X记者了解到, X介绍, X消息：), it is not what is launched.
+VENUE = re.compile(r"在[^，,；;在]{1,24}?(?=(正式|隆重|顺利|共同|同步|举行|$))")  # 在昭通市融媒体中心(正式)揭牌
+REPORTER = re.compile(r"(记者|通讯员|消息|讯|介绍|表示|透露|获悉|了解到|报道|供稿|供图|负责人|相关负责)")
+# A thing in the verb's own clause that may be what is launched (…，昭通博物馆新馆18日正式揭牌).
+OTHER_THING = re.compile(r"(中心|站|室|基地|平台|账号|大楼|频道|研究院|学院|联盟|馆|园|公司|集团|协会|项目|医院|"
+                         r"学校|大学|企业|工程|分会|商会)")
+
+
 def _trigger_later(text: str, center: CenterName, sentence: Sentence, triggers: list[Hit]) -> list[Hit]:
     """三峡国际传播中心，在经过近半年的筹备之后，18日上午…揭牌: the center opens the sentence and a
-    strong launch verb closes a later clause, with no other center named in between."""
+    strong launch verb closes a later clause, with no other center named in between, and nothing else in
+    the verb's clause that it could launch (…，昭通博物馆新馆18日揭牌); a center that reports (X记者了解到，…)
+    launches nothing."""
     if not re.search(r"(^|[，,；;：:\s的）)])$", text[max(sentence.start, center.start - 1):center.start] or " "):
         return []
+    if REPORTER.match(text, center.end):
+        return []  # 昭通国际传播中心记者了解到，…: the center reports another launch
     later = [t for t in triggers if center.end < t.start < sentence.end and STRONG.match(text[t.start:t.end])
-             and not LOOK_BACK.match(text[t.end:t.end + 6]) and not _sets_up_something(text, t)]
-    return [t for t in later[:1] if "国际传" not in text[center.end:t.start]]
+             and not looks_back(text, t.start, t.end) and not _sets_up_something(text, t)]
+    return [t for t in later[:1] if "国际传" not in text[center.end:t.start]
+            and not OTHER_THING.search(VENUE.sub("", re.split(r"[，,；;：:]", text[center.end:t.start])[-1]))]
 
 
 def _plaque(text: str, center: CenterName, sentence: Sentence) -> list[Hit]:
@@ -355,11 +409,15 @@ def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, tr
     unit = SUB_UNIT.search(between) if trigger.start >= center.end else None
     if unit:
         return _sub_unit(text, center, sentence, trigger, unit, gaz)
-    if _launches_a_part(between) and not between.startswith("暨"):
+    if (_launches_a_part(between) and not between.startswith("暨")) \
+            or (trigger.end <= center.start and _names_a_part(text, center, triggers)):
         return None
     if trigger.start >= center.end and ((FUTURE.search(between) and not scheduled(text[sentence.start:trigger.start]))
-                                        or ATTENDS.search(between) or GIVER.match(between)):
+                                        or ATTENDS.search(between) or GIVER.match(between)
+                                        or GIVER.match(re.split(r"[，,；;]", between)[-1])):
         return None
+    if trigger.start >= center.end and between == "的" and not _is_ceremony(text, trigger):
+        return None  # X的揭牌，让…有了新窗口: the launch as a topic of comment, not reported
     around = between + text[trigger.end:trigger.end + 8]
     if ACTIVITY.search(around) and not _launch_ceremony(body):
         return None
@@ -367,10 +425,16 @@ def _classify(text: str, sentences: tuple[Sentence, ...], center: CenterName, tr
             and MODIFIER_OF.match(text, center.end):
         return None
     if in_link_list(text, center.start) or EXISTING.search(text, sentence.start, center.start) \
-            or EARLIER.search(_clause_of(text, sentence, center, trigger)):
+            or EARLIER.search(_clause_of(text, sentence, center, trigger)) or _earlier_opening(text, sentence, center):
         return None
     score = REFERENCE_SCORE if center.inferred else _score(text, center, trigger, sentence)
     return Candidate(center, sentence, trigger, "launch", score)
+
+
+def _earlier_opening(text: str, sentence: Sentence, center: CenterName) -> bool:
+    """早在2023年，X已在福州成立: the sentence opens on an earlier time, and names no other center before X."""
+    earlier = EARLIER.search(text, sentence.start, center.start)
+    return earlier is not None and CENTER_WORD.search(text, earlier.end(), center.start) is None
 
 
 def _clause_of(text: str, sentence: Sentence, center: CenterName, trigger: Hit) -> str:
@@ -387,6 +451,14 @@ def _launches_a_part(between: str) -> bool:
     before_verb = ADVERBS_BEFORE_VERB.sub("", between)
     return bool(PART_OF_CENTER.search(attached) or CEREMONY_FOR.search(between)
                 or re.search(f"({PART_OF_CENTER.pattern})[”」\"]?$", before_verb))
+
+
+def _names_a_part(text: str, center: CenterName, triggers: list[Hit]) -> bool:
+    """授牌“X国际传播中心实践基地”, 启用X国际传播中心演播厅: what the verb before the name launches is named
+    after the center (its base, studio, project), not the center."""
+    end = min([center.end + 8, *(t.start for t in triggers if t.start >= center.end)])
+    attached = re.split(r"[在于，,；;。、：:”」\"）)\s]", text[center.end:end], maxsplit=1)[0]
+    return PART_OF_CENTER.search(attached) is not None
 
 
 def _launch_ceremony(body: str) -> bool:
@@ -436,138 +508,28 @@ def _drop_contained(candidates: list[Candidate]) -> list[Candidate]:
 
 
 def _dated(text: str, sentences: tuple[Sentence, ...], candidates: list[Candidate],
-           context: DateContext, looking_back: bool) -> list[tuple[Candidate, str | None, bool]]:
+           context: DateContext, looking_back: bool, alone: bool) -> list[tuple[Candidate, str | None, bool, bool]]:
     """Each candidate with its date and whether the article reports it late. A ceremony well before the
     page's day is kept only when the article is the launch report itself (a late copy: see
     `age.late_report`); otherwise it is background (中心于2018年成立) and dropped. A look back over the year
-    (岁末回眸, 盘点 in the title or the opening) keeps only the launches of its last days."""
-    kept: list[tuple[Candidate, str | None, bool]] = []
+    (岁末回眸, 盘点 in the title or the opening) keeps only the launches of its last days (without the page's
+    day: those dated to the day). On a page without a day, `background.background_without_day` decides
+    (`alone`: the article names one center). The last flag: the date was read in the candidate's own
+    sentence."""
+    kept: list[tuple[Candidate, str | None, bool, bool]] = []
     for c in candidates:
         date = event_date(text, c.trigger.start, context, c.center.name)
         if text[c.trigger.end:c.trigger.end + 1] == "的":  # 今年3月揭牌成立的X…: told of X, not as an event
             date = replace(date, narrated=False)
-        if not stale(date.value, date.reference, RETROSPECTIVE_DAYS if looking_back else STALE_DAYS):
-            kept.append((c, date.value, False))
+        told = Told(c.sentence, c.center.name, c.center.start, c.center.end, c.trigger.start)
+        if background_without_day(text, sentences, told, date, context, alone) \
+                or (looking_back and date.reference is None
+                    and not (DAY_PRECISE.search(date.value or "") and date.narrated)):
+            continue
+        own = date.source == "sentence"
+        reference = look_back_end(date.reference) if looking_back else date.reference
+        if not stale(date.value, reference, RETROSPECTIVE_DAYS if looking_back else STALE_DAYS):
+            kept.append((c, date.value, False, own))
         elif not looking_back and late_report(text, sentences, date, context):
-            kept.append((c, date.value, True))
+            kept.append((c, date.value, True, own))
     return kept
-
-
-def _scope(text: str, c: Candidate, candidates: list[Candidate],
-           sentences: tuple[Sentence, ...]) -> list[tuple[int, int]]:
-    """Where an event's partners are read: the whole article when it reports one center; in a
-    round-up, the sentences that name it alone and those that follow them in the same paragraph
-    without naming another center (利川…。该中心依托…。 belongs to 利川, not to 巴东)."""
-    keys = {center_name_key(o.center.name): _short(o.center.name) for o in candidates}
-    mine = center_name_key(c.center.name)
-    if len(keys) < 2:
-        return [(0, len(text))]
-    spans: list[tuple[int, int]] = []
-    owner: str | None = None
-    for sentence in sentences:
-        if text[sentence.start - 1:sentence.start] == "\n":
-            owner = None  # a new paragraph starts unowned
-        body = text[sentence.start:sentence.end]
-        named = {key for key, short in keys.items() if short in body}
-        if named:
-            owner = named.pop() if len(named) == 1 else None
-        if owner == mine:
-            spans.append((sentence.start, sentence.end))
-    return spans or [(c.sentence.start, c.sentence.end)]
-
-
-def _short(name: str) -> str:
-    """The part of a center's name that tells it apart in a round-up: 利川 of 利川国际传播中心,
-    延安分中心 of 陕西国际传播中心延安分中心."""
-    suffix = re.search(r"(国际传播中心|国际传媒中心|对外传播中心|国际流传中心|国际传扬中心)", name)
-    if suffix is None:
-        return name
-    return name[suffix.end():] or name[:suffix.start()] or name
-
-
-def _event(url: str, title: str | None, normalized: NormalizedText, c: Candidate, date: str | None,
-           province_hint: str | None, gaz: Gazetteer, scope: list[tuple[int, int]]) -> Event:
-    text = normalized.text
-    context_start, context_end = paragraph_bounds(text, c.sentence.start)
-    parent = _parent(c)
-    if parent:  # a branch: the parent's own set-up (X国际传播中心由A指导、B运营) is no partner of it
-        scope = _without_parent_setup(text, normalized.sentences, scope, parent)
-    found = dict.fromkeys(p for start, end in scope for p in find_partners(text, start, end, c.center.name))
-    operators = tuple(found) if not parent else ()
-    place = _place(c, text, text[max(0, context_start - 200):context_end], province_hint, gaz, operators)
-    owner = place.name if place and place.level == "other" else None  # 由山东省港口集团设立: the owner
-    itself = {center_name_key(n) for n in (c.center.name, *aliases_of(text, c.center.name), parent) if n}
-    partners = tuple(p for p in found if p != owner and center_name_key(p) not in itself and not _generic_center(p))
-    confidence = c.score + (0.05 if place else -0.1) + _date_weight(date)
-    if title and c.center.name in simplify(title).text:
-        confidence += 0.05
-    return Event(url, c.type, c.center.name, place, date, partners, max(0.05, min(0.99, confidence)),
-                 evidence(normalized, c))
-
-
-def _generic_center(name: str) -> bool:
-    """与内地城市国际传播中心合作: a kind of center, not an organization."""
-    simplified = simplify(name).text
-    term = CENTER_WORD.search(simplified)
-    return term is not None and GENERIC_PARTNER.search(simplified[:term.start()]) is not None
-
-
-def _parent(c: Candidate) -> str:
-    """The parent center of a branch (晋江国际传播中心 of 晋江国际传播中心马尼拉联络处); "" for a launch."""
-    term = CENTER_WORD.search(c.center.name) if c.type == "branch" else None
-    return c.center.name[:term.end()] if term else ""
-
-
-def _without_parent_setup(text: str, sentences: tuple[Sentence, ...], scope: list[tuple[int, int]],
-                          parent: str) -> list[tuple[int, int]]:
-    """The sentences of `scope` but those that tell how the parent center itself was founded or is run
-    (X由…指导, X于2024年揭牌成立，由…运营)."""
-    setup = re.compile(re.escape(parent) + r"(?:还|也|则)?(?:于[^。；，,]{0,16}[，,])?由")
-    return [(s.start, s.end) for s in sentences for start, end in scope
-            if start <= s.start and s.end <= end and not setup.search(text, s.start, s.end)]
-
-
-def _date_weight(date: str | None) -> float:
-    """A ceremony day found in the text is evidence; a month or a bare year is weaker."""
-    if date is None:
-        return -0.05
-    return {10: 0.1, 7: 0.0}.get(len(date), -0.05)
-
-
-def _place(c: Candidate, text: str, context: str, province_hint: str | None, gaz: Gazetteer,
-           operators: tuple[str, ...] = ()) -> Place | None:
-    parent = resolve_center_place(gaz, c.center.name, context, province_hint, operators, text)
-    if c.place_name:
-        return gaz.lookup(c.place_name, parent.province if parent else province_hint) or parent
-    if parent and parent.level == "other":  # an enterprise or university: where the article places it
-        province = organization_province(gaz, parent.name, text.replace(c.center.name, " "), province_hint)
-        return Place(parent.name, province, "other", None) if province else parent
-    if parent and parent.level in ("city", "county", "district") and not gaz.mentions(c.center.name) \
-            and _provincial(text, c.center.name):
-        return gaz.lookup(parent.province) or parent
-    return parent
-
-
-def _provincial(text: str, name: str) -> bool:
-    """The text calls a center without a place in its name provincial (赣鄱国际传播中心是…省级…)."""
-    for at in (m.end() for m in re.finditer(re.escape(name), text)):
-        if re.search(r"(省级|全省首个|全省唯一|省委宣传部主管)", text[at:at + 40]):
-            return True
-    return False
-
-
-def evidence(normalized: NormalizedText, c: Candidate) -> str:
-    """The original sentence with the center ⟦…⟧ and the trigger ⟨…⟩ marked."""
-    original = normalized.original
-    start = normalized.to_original(c.sentence.start)
-    end = normalized.to_original(c.sentence.end - 1) + 1
-    center = (normalized.to_original(c.center.start), normalized.to_original(c.center.end - 1) + 1)
-    marks: list[tuple[int, int, MarkKind]] = [(center[0], center[1], "center")]
-    trigger = normalized.original_span(c.trigger.start, c.trigger.end)
-    if trigger[1] <= center[0] or trigger[0] >= center[1]:
-        marks.append((trigger[0], trigger[1], "trigger"))
-    out = original[start:end]
-    for s, e, kind in sorted(marks, reverse=True):
-        if start <= s and e <= end:
-            out = out[: s - start] + mark(out[s - start:e - start], kind) + out[e - start:]
-    return out.strip()

@@ -32,7 +32,7 @@ dateline's outlet, the place of the ceremony (在洛阳日报社揭牌), and int
 ambassadors (国际推荐官, people). The center itself is never its own partner (in either script);
 the parent center of a branch or sub-center is one when it stands in a construction. A name that
 begins another partner's name is dropped as its short form (快手 beside 快手科技, 中国日报社 beside
-中国日报社宁夏记者站).
+中国日报社宁夏记者站). A stray space inside a name on a copied page (定西市委 宣传部) is left out of it.
 """
 
 from __future__ import annotations
@@ -67,7 +67,10 @@ _JOINT = _words("联合 共同 携手 一起 一道")
 _ADVERBS = _words(
     "分别 还 也 并 正式 同时 共同 已 已经 将 现场 首先 当天 一起 一道 联合 携手 具体 统一 全面 直接 主要",
     "率先 积极 又 再次 正在 此前 详细",  # 详细: what synonym spinners make of 具体 (详细运营)
+    "宣布 决定",  # 市委宣传部宣布牵头组建X: the body that announces it leads
 )
+# A space or two inside a name on copied pages (定西市委 宣传部, 定西 日报社): the name is read without it.
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff]) {1,2}(?=[\u4e00-\u9fff])")
 # Words between a list and its verb: 三方共同打造, 等4家单位联合主办.
 _LIST_TAIL = _words("等 双方 三方 四方 多方 各方 家 所 个 余 多 单位 高校 院校 媒体 机构")
 _PERSON_FLAGS = frozenset({None, "n", "nr", "nrfg", "nrt", "b", "j", "nz", "ng"})
@@ -139,7 +142,7 @@ def find_partners(text: str, start: int, end: int, center: str) -> tuple[str, ..
     Names are written as in `text`, in order of appearance, without duplicates and never `center`."""
     if not 0 <= start <= end <= len(text):
         raise ValueError(f"find_partners: scope [{start}, {end}) lies outside a text of length {len(text)}")
-    scope = text[start:end]
+    scope = _CJK_GAP.sub("", text[start:end])
     doc = orgs.parse(scope)
     found: set[int] = set()
     for sentence in _sentences(doc):
