@@ -42,14 +42,13 @@ lint: $(TESTSTAMP)
 ## outlets on 127.0.0.1 and a real `monitor run` whose queue is scored (eval-icc-dev-e2e.json); the dev set
 ## lines are skipped when ../shared is absent
 DEVSET := ../shared/realworld/icc-dev/articles.jsonl
+HOLDOUTS = $(sort $(notdir $(wildcard tests/data/holdout*)))  # every held-out set, each written blind
 eval: $(TESTSTAMP)
 	$(BIN)/python -m tools.evaluation --gold tests/data/gold --out eval.json
-	$(BIN)/python -m tools.evaluation --gold tests/data/holdout --out eval-holdout.json --errors 0
-	$(BIN)/python -m tools.evaluation --gold tests/data/holdout2 --out eval-holdout2.json --errors 0
-	$(BIN)/python -m tools.evaluation --gold tests/data/holdout3 --out eval-holdout3.json --errors 0
-	$(BIN)/python -m tools.evaluation --gold tests/data/holdout4 --out eval-holdout4.json --errors 0
-	$(BIN)/python -m tools.evaluation --gold tests/data/holdout5 --out eval-holdout5.json --errors 0
-	$(BIN)/python -m tools.evaluation --gold tests/data/holdout6 --out eval-holdout6.json --errors 0
+	@for set in $(HOLDOUTS); do \
+		echo "$(BIN)/python -m tools.evaluation --gold tests/data/$$set --out eval-$$set.json --errors 0"; \
+		$(BIN)/python -m tools.evaluation --gold tests/data/$$set --out eval-$$set.json --errors 0 || exit 1; \
+	done
 	@if [ -f $(DEVSET) ]; then \
 		echo "$(BIN)/python -m tools.evaluation --devset $(DEVSET) --out eval-icc-dev.json"; \
 		$(BIN)/python -m tools.evaluation --devset $(DEVSET) --out eval-icc-dev.json; \
