@@ -1,5 +1,6 @@
 """monitor backfill: folders, WARC files and URL lists into the store; serial, process pool and Dask
-give the same database; a killed backfill resumes without duplicates."""
+give the same database; a killed backfill resumes without duplicates; --only-matching stores only the
+pages that name a center and finds the events of a full backfill."""
 
 from __future__ import annotations
 
@@ -23,11 +24,13 @@ from monitor.events.keys import center_name_key
 from monitor.match.lexicon import load_lexicon
 from monitor.models import Config, FetchSettings, Outlet
 from monitor.run.backfill import Outlets, backfill, count_pages, folder_pages, source_kind, warc_pages
+from monitor.run.prefilter import NO_CENTER
 from monitor.store.database import Store
 from tests.support.http import LocalServer
 from tools.demo import SAMPLES
 
 SITE = SAMPLES / "site"
+CASES = Path(__file__).parent / "data" / "prefilter"  # launches in link lists, titles, traditional script, GBK …
 EXPECTED = json.loads((SAMPLES / "expected.json").read_text("utf-8"))
 BASE = "http://samples.test"
 
@@ -260,3 +263,83 @@ def test_the_command_reports_what_it_stored(tmp_path: Path, monkeypatch: pytest.
     missing = CliRunner().invoke(cli, ["backfill", str(tmp_path / "nope"), "--db", str(db)])
     assert missing.exit_code == 2 and "does not exist" in missing.output
     assert os.path.exists(db)
+
+
+def test_old_pages_are_queued_as_backfill_and_recent_ones_as_news(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A launch read from an archive is queued marked backfill when its page is older than [run]
+    backfill_days, as a first run marks its old items; a page of the last days is news."""
+    import datetime as dt
+
+    import monitor.run.backfill as backfill_module
+
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "a.html").write_bytes(_sample("hxnews/2024-11/19/c_1130223716.htm"))  # a launch of 2024-11-19
+    marks = {}
+    for name, day in (("recent", dt.date(2024, 11, 25)), ("old", dt.date(2025, 6, 1))):
+        monkeypatch.setattr(backfill_module, "today", lambda day=day: day)
+        summary = run_backfill(tmp_path / f"{name}.db", [str(folder)], workers=0)
+        db = sqlite3.connect(tmp_path / f"{name}.db")
+        marks[name] = ([row[0] for row in db.execute("SELECT backfill FROM items")], summary.backfill)
+        db.close()
+    assert marks == {"recent": ([0], 0), "old": ([1], 1)}
+
+
+# -- --only-matching ------------------------------------------------------------------------------
+
+
+def center_urls(snap: dict[str, Any]) -> set[str]:
+    """The articles of a snapshot that name a center."""
+    return {hit[0] for hit in snap["hits"] if hit[3] == "center"}
+
+
+@pytest.fixture(scope="module")
+def both_ways(tmp_path_factory: pytest.TempPathFactory, saved: Path) -> dict[str, tuple[Path, Any]]:
+    """The sample site and the case pages, backfilled in full and with --only-matching (in process)."""
+    folder = tmp_path_factory.mktemp("both")
+    sources = [str(saved), str(CASES)]
+    return {"full": (folder / "full.db", run_backfill(folder / "full.db", sources, workers=0)),
+            "only": (folder / "only.db", run_backfill(folder / "only.db", sources, workers=0, only_matching=True))}
+
+
+def test_only_matching_finds_the_events_of_a_full_backfill(both_ways: dict[str, tuple[Path, Any]]) -> None:
+    (full_db, full), (only_db, only) = both_ways["full"], both_ways["only"]
+    whole, found = snapshot(full_db), snapshot(only_db)
+    assert (found["events"], found["items"]) == (whole["events"], whole["items"])
+    stored = {row[0] for row in found["articles"]}
+    assert center_urls(whole) <= stored  # a page the prefilter passes is stored, as in a full backfill
+    assert found["articles"] == [row for row in whole["articles"] if row[0] in stored]
+    assert found["hits"] == [row for row in whole["hits"] if row[0] in stored]
+    launched = {row[0].rsplit("/", 1)[1] for row in found["events"]}
+    assert {"traditional.html", "traditional-big5.html", "launch-gbk.html", "ruby.html", "split-name.html"} <= launched
+    assert only.pages == full.pages and only.stored == len(stored) < full.stored
+    assert only.filtered + only.stored + only.failed == only.pages
+    assert only.filtered_by[("", NO_CENTER)] >= 4 and only.filtered >= 4
+
+
+def test_dask_with_only_matching_over_warcs_gives_the_database_of_the_serial_run(
+        both_ways: dict[str, tuple[Path, Any]], saved: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    pages = [(folder, path) for folder in (saved, CASES) for path in sorted(folder.rglob("*"))
+             if path.suffix in (".html", ".htm", ".shtml")]
+    records = [("response", BASE + "/" + path.relative_to(folder).as_posix(), 200, "text/html", path.read_bytes())
+               for folder, path in pages]
+    half = len(records) // 2
+    warcs = [str(_warc(tmp_path / "a.warc.gz", records[:half])), str(_warc(tmp_path / "b.warc.gz", records[half:]))]
+    serial = run_backfill(tmp_path / "serial.db", warcs, workers=0, only_matching=True)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        dask = run_backfill(tmp_path / "dask.db", warcs, scheduler=cluster.scheduler_address, only_matching=True)
+    assert snapshot(tmp_path / "dask.db") == snapshot(tmp_path / "serial.db")
+    assert (dask.stored, dask.filtered, dask.filtered_by) == (serial.stored, serial.filtered, serial.filtered_by)
+    assert snapshot(tmp_path / "serial.db")["events"] == snapshot(both_ways["full"][0])["events"]
+
+
+def test_the_command_counts_what_the_prefilter_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["backfill", str(CASES), "--db", str(tmp_path / "o.db"), "--workers", "0",
+                                      "--only-matching"])
+    assert result.exit_code == 0, result.output
+    assert "left out by the prefilter" in result.output
+    assert f"left out, {NO_CENTER}: (no outlet) " in result.output
