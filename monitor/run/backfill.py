@@ -5,9 +5,11 @@
 Pages go through the one ingest path of `monitor run` (run.ingest: extract_decoded, Analyzer, ingest)
 into the same store, so a launch found in a 2019 WARC becomes a queue item like one found this
 morning — marked backfill when the page is older than [run] backfill_days, as a first run marks its
-old items: queued after today's and left out of the digest (monitor.run.freshness). The work is split by role: the parent reads the sources, skips the pages already stored and
-does every write (ingest); the workers — a local process pool, or the workers of a Dask cluster — do
-the CPU-bound part (decode_html, extract_decoded, Analyzer.analyze), a batch of pages per task. Each
+old items: queued after today's and left out of the digest (monitor.run.freshness).
+
+The work is split by role: the parent reads the sources, skips the pages already stored and does every
+write (ingest); the workers — a local process pool, or the workers of a Dask cluster — do the CPU-bound
+part (decode_html, extract_decoded, Analyzer.analyze, zlib of the page), a batch of pages per task. Each
 article is written in its own transaction, keyed by canonical URL and content hash, so a backfill
 that is killed and started again skips what it stored and stores nothing twice.
 
@@ -39,9 +41,9 @@ from monitor.fetch.encoding import decode_html
 from monitor.match.lexicon import Lexicon
 from monitor.models import Article, Config, FeedEntry, FetchSettings, Outlet, RunSettings
 from monitor.run.freshness import is_backfill
-from monitor.run.ingest import (NO_ARTICLE, Analysis, Analyzer, IngestCounts, NewArticle, extract_decoded, ingest,
-                                today)
+from monitor.run.ingest import NO_ARTICLE, Analysis, Analyzer, IngestCounts, NewArticle, extract_decoded, ingest, today
 from monitor.run.prefilter import skip_reason
+from monitor.store.articles import PackedPage, pack_page
 from monitor.store.database import Store
 
 log = logging.getLogger(__name__)
@@ -79,8 +81,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a worker sends back for one page (the raw bytes stay with the parent); `skipped` says why the
-    prefilter left the page out (--only-matching), and `prefilter_seconds` what deciding it took."""
+    """What a worker sends back for one page: the article, its analysis and the page's bytes packed for the
+    store (zlib, here rather than in the parent, which does every write); `skipped` says why the prefilter
+    left the page out (--only-matching), and `prefilter_seconds` what deciding it took."""
 
     url: str
     article: Article | None
@@ -90,6 +93,7 @@ class Outcome:
     analyze_seconds: float
     skipped: str | None = None
     prefilter_seconds: float = 0.0
+    page: PackedPage | None = None  # the page's bytes packed for the store, by the worker
 
 
 @dataclass
@@ -171,7 +175,7 @@ def _process_one(job: Job, analyzer: Analyzer, only_matching: bool) -> Outcome:
         return Outcome(job.url, None, decoded.encoding, None, extracted - filtered, 0.0, None, filtered - started)
     analysis = analyzer.analyze(article, job.province)
     return Outcome(job.url, article, decoded.encoding, analysis, extracted - filtered,
-                   time.perf_counter() - extracted, None, filtered - started)
+                   time.perf_counter() - extracted, None, filtered - started, pack_page(job.raw))
 
 
 def _prefilter(url: str, html: str, analyzer: Analyzer) -> str | None:
@@ -567,7 +571,8 @@ class Backfill:
             return
         # an archive's old reports are queued as backfill, as a first run's are: after today's, out of the digest
         old = is_backfill(FeedEntry(job.url), outcome.article, self.backfill_days, today())
-        found = NewArticle(outcome.article, self.outlets.of(job.url), source, job.raw, outcome.encoding, old)
+        found = NewArticle(outcome.article, self.outlets.of(job.url), source, outcome.page or job.raw,
+                           outcome.encoding, old)
         self.summary.add(ingest(self.store, found, outcome.analysis, self.lexicon.version))
         self.summary.backfill += int(old)
 

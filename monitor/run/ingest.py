@@ -26,6 +26,7 @@ from monitor.match.hits import names_a_center
 from monitor.match.lexicon import Lexicon, LexiconMatcher, default_matcher, matcher_for
 from monitor.models import Article, Event, FeedEntry, Hit, Outlet
 from monitor.normalize import simplify, with_sentences
+from monitor.store.articles import PackedPage
 from monitor.store.database import Store, StoredArticle
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ class NewArticle:
     article: Article
     outlet: Outlet | None
     source_url: str | None
-    raw: bytes | None
+    raw: bytes | PackedPage | None  # PackedPage: compressed already (by a backfill worker)
     encoding: str | None
     backfill: bool = False
 

@@ -23,6 +23,25 @@ if TYPE_CHECKING:
     from monitor.store.database import Store
 
 CenterKey = Callable[[Event], str]
+RAW_LEVEL = 6  # zlib level of stored pages: ~0.5 ms for 60 KB, 17% of the size (level 9: 0.8 ms, 17%)
+
+
+@dataclass(frozen=True)
+class PackedPage:
+    """A page's bytes compressed as the store keeps them: backfill's workers pack pages so that the
+    parent, which does every write, does not spend its share of the cores on zlib."""
+
+    data: bytes
+
+
+def pack_page(raw: bytes) -> PackedPage:
+    return PackedPage(zlib.compress(raw, RAW_LEVEL))
+
+
+def _packed(raw: bytes | PackedPage | None) -> bytes | None:
+    if raw is None:
+        return None
+    return raw.data if isinstance(raw, PackedPage) else pack_page(raw).data
 
 
 @dataclass(frozen=True)
@@ -57,7 +76,7 @@ def content_hash(text: str) -> str:
 
 
 def save(store: Store, article: Article, *, outlet: str | None, outlet_level: str | None,
-         outlet_province: str | None, source_url: str | None, raw: bytes | None, raw_encoding: str | None,
+         outlet_province: str | None, source_url: str | None, raw: bytes | PackedPage | None, raw_encoding: str | None,
          lexicon_version: str, hits: list[Hit], events: list[Event], center_key: CenterKey,
          backfill: bool = False) -> tuple[int, int]:
     """Store one article with its hits and events; (article id, number of new queue items). `backfill`: the run
@@ -72,7 +91,7 @@ def save(store: Store, article: Article, *, outlet: str | None, outlet_level: st
         "outlet_level": outlet_level, "outlet_province": outlet_province, "source_url": source_url,
         "title": article.title, "published": article.published.isoformat() if article.published else None,
         "text": article.text, "content_hash": digest,
-        "raw": zlib.compress(raw, 6) if raw is not None else None, "raw_encoding": raw_encoding,
+        "raw": _packed(raw), "raw_encoding": raw_encoding,
         "fetched_at": now(), "lexicon_version": lexicon_version, "matched": int(bool(hits)),
         "backfill": int(backfill),
     }

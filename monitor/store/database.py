@@ -24,7 +24,7 @@ import sqlite_utils
 from monitor.errors import DiskFullError, StoreError
 from monitor.models import Article, Event, Hit, RunStatus, SourceKind, Validators
 from monitor.store import articles, copies, runs
-from monitor.store.articles import StoredArticle, content_hash
+from monitor.store.articles import PackedPage, StoredArticle, content_hash
 from monitor.store.clock import now
 from monitor.store.items import SPLIT_MARK, drop_orphans
 from monitor.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -194,7 +194,7 @@ class Store:
     # -- articles (monitor/store/articles.py) --------------------------------------------------------
 
     def save_article(self, article: Article, *, outlet: str | None, outlet_level: str | None,
-                     outlet_province: str | None, source_url: str | None, raw: bytes | None,
+                     outlet_province: str | None, source_url: str | None, raw: bytes | PackedPage | None,
                      raw_encoding: str | None, lexicon_version: str, hits: list[Hit],
                      events: list[Event], center_key: Callable[[Event], str],
                      backfill: bool = False) -> tuple[int, int]:
