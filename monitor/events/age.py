@@ -4,9 +4,10 @@ A ceremony more than `STALE_DAYS` before the page's day is background (中心于
 is a late report of it: a copy of the launch report under a later header (its dateline or its lede dates
 the launch as news), or a feature that tells a founding of the page's own year as an event, in a sentence
 that opens with its date (今年6月，…成立X). A look back over the year or an anniversary (岁末回眸, 盘点,
-一周年, in the title or the opening) reports only the launches of its last days as news, and none late;
-published in the first days of January, it looks back on the year just ended (`look_back_end`). The lede is
-the first line of Chinese prose (`lede_lines`): not a header, a summary box (导读：) or a translation.
+一周年, a work report's 过去一年, a 成绩单 or 综述, in the title or the opening) reports only the launches of
+its last days as news, and none late; published in the first days of January, it looks back on the year
+just ended (`look_back_end`). The lede is the first line of Chinese prose (`lede_lines`): not a header, a
+summary box (导读：) or a translation.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from monitor.models import Sentence
 
 STALE_DAYS = 45     # a ceremony this long before publication is background, not news
 # A look back over a year or more (岁末回眸, 盘点): only what happened in the last days is news.
-RETROSPECTIVE = re.compile(r"(回眸|回望|盘点|回顾|年终|岁末|年末|十件大事|十大新闻|一年来|这一年|周年)")
+# A work report (政府工作报告: 过去一年 and 今年's aims) and a report card (成绩单, 综述) look back as well.
+RETROSPECTIVE = re.compile(r"(回眸|回望|盘点|回顾|年终|岁末|年末|十件大事|十大新闻|一年来|这一年|周年|"
+                           r"过去一年|过去的一年|工作报告|成绩单|综述)")
 RETROSPECTIVE_DAYS = 7
 OPENING = 150  # the words of the opening that may say the article looks back
 

@@ -2,10 +2,11 @@
 a line of the page is a link to another page.
 
 - A look back: 成立以来, 成立于, 揭牌五周年, 挂牌一年来, 投入运行两年 right after a trigger (`LOOK_BACK`).
-- A plan: 筹建, 拟, 将于10月, 力争…前, 获批 (`plan`); a word of the future plans a launch only when a launch
-  verb follows it (将于下月揭牌; not 双方将在…方面开展合作, what the partners will do). A launch announced
-  for a stated day is no plan but a launch on that day: 将于明天/后天/本月28日/6月18日/本周六揭牌
-  (`scheduled`), while a period or a deadline (将于10月, 下月中旬, 力争年底前) is still one.
+- A plan: 筹建, 拟, 将于10月, 力争…前, 获批, a work report's aim (推动X挂牌运行) (`plan`); a word of the
+  future or of an aim plans a launch only when a launch verb follows it (将于下月揭牌; not 双方将在…方面开展
+  合作, what the partners will do). A launch announced for a stated day is no plan but a launch on that
+  day: 将于明天/后天/本月28日/6月18日/本周六揭牌 (`scheduled`), while a period or a deadline (将于10月,
+  下月中旬, 力争年底前) is still one.
 - Which clauses count: a sentence may report one launch and plan another (辽宁…15日揭牌成立，宁夏…则将于…
   揭牌): a clause that names another center does not speak for this one (`clauses_about`).
 - A plaque that bears the name is hung or unveiled (一块写着“X”的铜牌…被挂上…): the center is launched
@@ -39,10 +40,15 @@ def looks_back(text: str, start: int, end: int) -> bool:
 
 PLAN = re.compile(r"(筹建|筹备|拟建|拟成立|拟设立|拟于|将于|将在|即将|计划于|计划在|计划|准备|规划建设|批复同意|"
                   r"同意设立|申请设立|申报|力争|获批|定于|预计于|预计|有望于|有望|"
-                  r"争取|谋划|启动建设|加快建设)(?!之后|以后|后|，终于)")
+                  r"争取|谋划|启动建设|加快建设|(?<!为)(?<!为了)(?:推动|推进|促进|力促|促成|确保)(?!会|大会|工作会|下))(?!之后|以后|后|，终于)")
 # Words of the future that plan a launch only when a launch verb follows them (将于下月揭牌), not when they
 # tell what the center or its partners will do (双方将在多语种翻译等方面开展合作, 中心将于下月推出纪录片).
-GOVERNING = re.compile(r"^(拟于|将于|将在|即将|计划于|计划在|计划|准备|力争|定于|预计于|预计|有望于|有望|争取)$")
+# A work report's aim (推动X挂牌运行, 加快推进X建设并揭牌) governs the same way; 在…推动下, 为推动… and a meeting
+# (…推进会暨X揭牌仪式) do not plan.
+GOVERNING = re.compile(r"^(拟于|将于|将在|即将|计划于|计划在|计划|准备|力争|定于|预计于|预计|有望于|有望|争取|"
+                       r"推动|推进|促进|力促|促成|确保)$")
+AIM = re.compile(r"^(推动|推进|促进|力促|促成|确保)$")
+AIMED_AT = re.compile(r"(中心|平台|机构)")
 PLANNED_VERB = re.compile(r"(揭牌|成立|挂牌|设立|组建|建成|运行|运营|上线|启用|投用|投入使用|落地|亮相|启动|开通|揭幕)")
 # 揭牌仪式计划于下月中旬举行: after a ceremony, 举行 is the launch verb.
 CEREMONY_HELD = re.compile(r"(仪式|典礼|庆典|大会)[^，,；;。]{0,12}$")
@@ -91,7 +97,10 @@ def _plans_a_launch(body: str, match: re.Match[str]) -> bool:
     reach += re.split(r"[，,；;。！!？?]", rest[len(reach):], maxsplit=1)[0]
     deadline = DEADLINE.match(match.group(0)) is not None and DEADLINE_TIME.search(reach) is not None
     held = CEREMONY_HELD.search(body, 0, match.start()) is not None and re.search(r"(举行|举办|进行)", reach)
-    return deadline or bool(held) or PLANNED_VERB.search(reach) is not None
+    verb = PLANNED_VERB.search(reach)
+    if AIM.match(match.group(0)):  # 推动X挂牌运行: the aim's object is the center (not 推动启动球)
+        return verb is not None and AIMED_AT.search(reach, 0, verb.start()) is not None
+    return deadline or bool(held) or verb is not None
 
 
 def scheduled(body: str) -> bool:

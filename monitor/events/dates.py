@@ -16,11 +16,12 @@ October) and "--MM" (今年6月).
 Values carry their precision: "YYYY-MM-DD", "YYYY-MM", "YYYY", "--MM-DD", "--MM" or None.
 
 How the forms are read: a month and day takes the year of the page's day (a date more than ~2 months after
-it is taken from the year before); a day takes its month and year from the dateline, else from the page's
-day (a day after the reference day is in the month before); 今天/昨天/前天/明天/后天 count from the page's
-day, else the dateline; 日前/近日/近期 give the publication month. A scheduled launch (将于明天/26日/本月18日
-揭牌, 26日将举行…) is read forward: the next 26th from the page's day. Which texts are dates, and which are
-left out (titles, spans, deadlines, datelines, relayed reports), is monitor.events.date_forms' concern.
+it is taken from the year before; a bare month told as done, any month after the page's); a day takes its
+month and year from the dateline, else from the page's day (a day after the reference day is in the month
+before); 今天/昨天/前天/明天/后天 count from the page's day, else the dateline; 日前/近日/近期 give the
+publication month. A scheduled launch (将于明天/26日/本月18日揭牌, 26日将举行…) is read forward: the next
+26th from the page's day. Which texts are dates, and which are left out (titles, spans, deadlines,
+datelines, relayed reports), is monitor.events.date_forms' concern.
 """
 
 from __future__ import annotations
@@ -302,10 +303,14 @@ def _resolve(item: Found, ref: _Reference) -> str | None:
 
 
 def _bare_month(ref: _Reference, month: int) -> str | None:
-    """A bare month (6月): in the year the reference gives (see `_Reference.in_year`), else "--MM"."""
+    """A bare month (6月): in the year the reference gives (see `_Reference.in_year`), else "--MM". A launch
+    told as done in a month that starts after the day written is of the year before (3月，X揭牌 on a page of
+    January looks back on last March); one to come (将于3月) is read forward."""
     within = ref.in_year(month, 1)
     if within is None:
         return f"--{month:02d}"
+    if not ref.future and ref.written is not None and within > ref.written:
+        return f"{within.year - 1:04d}-{month:02d}"
     return f"{within.year:04d}-{month:02d}"
 
 

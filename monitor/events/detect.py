@@ -21,10 +21,11 @@ whose plaque is hung (一块写着“X”的铜牌被挂上…).
 
 A sub-center named after the parent (四川国际传播中心宜宾分中心) is a launch at its own place; one
 named after a place abroad (…圣保罗工作站, …海外分中心) is a `branch` of the parent; an "overseas" station
-set up at home (在省内企业设立的海外传播联络站) is neither. The forms of one center's place in one article
-(a title's 湖北恩施州… and the body's 恩施州…, 长阳… and 长阳土家族自治县…) are one event, reported from the
-sentence that dates it best under its shortest form. Place, partners and confidence come from
-monitor.events.fields, dates from monitor.events.dates.
+set up at home (在省内企业设立的海外传播联络站) is neither, nor is one whose label is in quotes or names a
+kind of unit and no place (X国际传播中心“国际传播联络站”授牌仪式: stations it confers on companies). The
+forms of one center's place in one article (a title's 湖北恩施州… and the body's 恩施州…, 长阳… and
+长阳土家族自治县…) are one event, reported from the sentence that dates it best under its shortest form.
+Place, partners and confidence come from monitor.events.fields, dates from monitor.events.dates.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ from monitor.events.clauses import (
     plaque_hung,
     scheduled,
 )
-from monitor.events.dates import event_date
+from monitor.events.dates import EventDate, event_date
 from monitor.events.fields import DAY_PRECISE, build_event, partner_scope
 from monitor.events.keys import center_name_key, same_place_key
 from monitor.events.places import Gazetteer
@@ -86,6 +87,12 @@ CEREMONY_FOR = re.compile(r"(举行|举办|开展|组织)[^，。]*?[“《]")
 SUB_UNIT = re.compile(r"(分中心|工作站|联络站|传播站|海外站|联络处|办事处|代表处|海外中心|海外办公室|办公室)")
 OVERSEAS = re.compile(r"(海外|境外|驻外|国外|欧洲|美洲|非洲|中东|拉美)(传播)?")
 DOMESTIC = re.compile(r"在(省内|市内|区内|县内|州内|国内|境内)(?!外)")  # a unit set up at home (not 国内外)
+# X国际传播中心“国际传播联络站”授牌: a quoted label, or one that names a kind of unit and no place, names a program
+# of the center (stations it confers on companies at home), not a branch abroad.
+QUOTE_MARK = re.compile(r"[“”「」\"『』《》]")
+# X国际传播中心「国际传播服务站」授牌仪式: what the ceremony is for stands in quotes right after the center.
+QUOTED_THING = re.compile(r"^[“「\"『][^”」\"』，。]{1,16}[”」\"』]")
+KIND_OF_UNIT = re.compile(r"(传播|宣传|企业|合作|服务|志愿|融媒|新闻|信息|联络)")
 GENERIC_PREFIX = re.compile(r"^(.*[省市县区]?)?([一二三四五六七八九十两多各首数几\d]+"
                             r"(级|个|地|家|批|所|座|县|市|区|州|镇)|"
                             r"各地|各级|一批|多地|本地|当地|地方|省级|市级|县级|区级|州级|乡级|镇级|地级|"
@@ -446,10 +453,11 @@ def _clause_of(text: str, sentence: Sentence, center: CenterName, trigger: Hit) 
 
 def _launches_a_part(between: str) -> bool:
     """What the trigger launches is a part of the center: named right after the center (…中心演播中心
-    启用) or right before the verb (…开设的“Hello Luoyang”账号正式上线); a venue (在…大楼内揭牌) is not."""
+    启用, …中心“企业服务站”授牌仪式) or right before the verb (…开设的“Hello Luoyang”账号正式上线); a venue
+    (在…大楼内揭牌) is not."""
     attached = re.split(r"[在于，,；]", between, maxsplit=1)[0]
     before_verb = ADVERBS_BEFORE_VERB.sub("", between)
-    return bool(PART_OF_CENTER.search(attached) or CEREMONY_FOR.search(between)
+    return bool(PART_OF_CENTER.search(attached) or CEREMONY_FOR.search(between) or QUOTED_THING.match(between)
                 or re.search(f"({PART_OF_CENTER.pattern})[”」\"]?$", before_verb))
 
 
@@ -470,7 +478,8 @@ def _sub_unit(text: str, center: CenterName, sentence: Sentence, trigger: Hit, u
     """四川国际传播中心宜宾分中心 (a launch in 宜宾) or …圣保罗工作站 (an overseas branch)."""
     between = text[center.end:trigger.start]
     label = between[:unit.start()]
-    if re.search(r"[，,；;。]", between[:unit.end()]) or len(label) > 12:
+    if re.search(r"[，,；;。]", between[:unit.end()]) or len(label) > 12 or QUOTE_MARK.search(label) \
+            or (KIND_OF_UNIT.search(label) and not OVERSEAS.search(label)):
         return None
     end = center.end + unit.end()
     full = CenterName(text[center.start:end], center.start, end, center.suffix_start)
@@ -507,13 +516,22 @@ def _drop_contained(candidates: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+def _undated_in_look_back(date: EventDate) -> bool:
+    """In a look back, a launch is news only when the article dates it: without the page's day, to the day in
+    its own words; with it, not by a bare year (过去一年，成立了X) nor by the page's month standing in."""
+    if date.reference is None:
+        return not (DAY_PRECISE.search(date.value or "") and date.narrated)
+    return date.source in ("publication", "none") or len(date.value or "") == 4
+
+
 def _dated(text: str, sentences: tuple[Sentence, ...], candidates: list[Candidate],
            context: DateContext, looking_back: bool, alone: bool) -> list[tuple[Candidate, str | None, bool, bool]]:
     """Each candidate with its date and whether the article reports it late. A ceremony well before the
     page's day is kept only when the article is the launch report itself (a late copy: see
     `age.late_report`); otherwise it is background (中心于2018年成立) and dropped. A look back over the year
     (岁末回眸, 盘点 in the title or the opening) keeps only the launches of its last days (without the page's
-    day: those dated to the day). On a page without a day, `background.background_without_day` decides
+    day: those dated to the day; with it, not those dated by a bare year or the page's month alone: a work
+    report's 过去一年，成立了X). On a page without a day, `background.background_without_day` decides
     (`alone`: the article names one center). The last flag: the date was read in the candidate's own
     sentence."""
     kept: list[tuple[Candidate, str | None, bool, bool]] = []
@@ -523,8 +541,7 @@ def _dated(text: str, sentences: tuple[Sentence, ...], candidates: list[Candidat
             date = replace(date, narrated=False)
         told = Told(c.sentence, c.center.name, c.center.start, c.center.end, c.trigger.start)
         if background_without_day(text, sentences, told, date, context, alone) \
-                or (looking_back and date.reference is None
-                    and not (DAY_PRECISE.search(date.value or "") and date.narrated)):
+                or (looking_back and _undated_in_look_back(date)):
             continue
         own = date.source == "sentence"
         reference = look_back_end(date.reference) if looking_back else date.reference
