@@ -142,14 +142,15 @@ def _contains(outer: Place, inner: Place) -> bool:
 
 
 _COMPANY = re.compile(r"[^\W\d由与和及在的是为将对从被把与]{1,20}?"
-                      r"(?:集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司)")
+                      r"(?:集团股份有限公司|集团有限公司|股份有限公司|有限责任公司|有限公司|集团公司|总公司|"
+                      r"集团(?![\u4e00-\u9fff]{0,2}(?:有限|股份)))")
 
 
 def _owner(gaz: Gazetteer, head: str, context: str) -> str:
     """The full name of the enterprise whose short form is ``head`` (中国电建 → 中国电力建设集团有限公司,
-    山东港口 → 山东省港口集团有限公司), found in ``context``: a company name that begins like ``head`` and
-    holds its characters in order. "" when there is none, or when ``head`` is a place (厦门 is no short
-    form of 厦门航空有限公司)."""
+    山东港口 → 山东省港口集团有限公司, 中远海运 → 中国远洋海运集团), found in ``context``: a company name (also
+    one written as …集团 alone) that begins like ``head`` and holds its characters in order. "" when there is
+    none, or when ``head`` is a place (厦门 is no short form of 厦门航空有限公司)."""
     if len(head) < 3 or sum(len(p.name) for p in gaz.chain(head)) >= len(head) or not context:
         return ""
     for at in (i for i, ch in enumerate(context) if ch == head[0]):
