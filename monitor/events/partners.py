@@ -26,6 +26,10 @@ constructions (lists joined by 、 和 及 以及 与 count whole; an aside in b
    it, and counts as a partner (the gold set annotates it so); other institutions founded at the
    event (a research institute, a practice base) do not, nor does an alliance merely mentioned.
 
+A nickname in quotes between a list and its role is read through (A、B“两翼”协同运营). What the center will
+also do later (中心还将联合X组建志愿者团队, 也将与X…) is no partner, unless the sentence ties it to the launch
+(揭牌当天，中心还将与X签署协议).
+
 Everything else is no partner: organizations whose people attend or speak (省委宣传部副部长张三出席),
 lists of attendees (来自XX大学、YY集团的代表), the reporter's outlet (本报记者, 新华社记者), the
 dateline's outlet, the place of the ceremony (在洛阳日报社揭牌), and international promotion
@@ -126,6 +130,12 @@ _BOTH_RE = re.compile(r"(?:双方|三方|各方|两家单位)(?:还|将|并|正�
 # X合作运营" tells how the new center is run.
 _ACTIVITY_RE = re.compile(_any("论坛 研讨会 座谈会 年会 大赛 比赛 博览会 发布会 推介会 交流会 培训班 文化节 展览会"))
 _FUTURE_RE = re.compile(_any("未来 今后 下一步 日后 将来 计划 谋划 筹划 拟 准备 有望 力争 争取"))
+# 中心还将联合X组建志愿者团队: something more the center will do later, not how it is launched; unless the
+# sentence ties it to the launch (揭牌当天，中心还将与X签署协议: a scheduled launch and its signing).
+_ALSO_LATER_RE = re.compile(r"(?:还将|也将|还会|也会|还计划|随后将|此后将)$")
+_LAUNCH_DAY_RE = re.compile(_any("当天 当日 仪式 典礼 现场 会上 揭牌 成立 挂牌 同时"))
+# A nickname in quotes between a list and its role (A、B“两翼”协同运营, A与B“双引擎”驱动).
+_EPITHET_OPEN, _EPITHET_CLOSE = frozenset("“「\""), frozenset("”」\"")
 _MAIN_BODY_RE = re.compile(r"为(?:主体|依托|龙头|主导|核心|支撑|牵头单位|建设主体|运营主体)")
 _AWARD_RE = re.compile(r"(?:分别)?(?:授予|授牌|颁授)")
 _STRONG_SIGN_RE = re.compile(r"(?:签署|签订|签约|签下)")
@@ -321,7 +331,26 @@ def _announced(toks: list[Token], k: int) -> bool:
     while j >= 0 and len(words) < _MAX_PEOPLE + 2 and not _is_org(toks[j]) and toks[j].text not in _CLAUSE_END:
         words.insert(0, toks[j].text)
         j -= 1
-    return _FUTURE_RE.search("".join(words)) is not None
+    before = "".join(words)
+    if _FUTURE_RE.search(before):
+        return True
+    return _ALSO_LATER_RE.search(before) is not None and not _LAUNCH_DAY_RE.search(_sentence_before(toks, k))
+
+
+def _sentence_before(toks: list[Token], k: int) -> str:
+    return "".join(t.text for t in toks[:k])
+
+
+def _after_epithet(toks: list[Token], k: int) -> int:
+    """Index after a short nickname in quotes opening at token k (“两翼”), else k."""
+    if k >= len(toks) or toks[k].text not in _EPITHET_OPEN:
+        return k
+    for j in range(k + 1, min(len(toks), k + _MAX_PEOPLE)):
+        if toks[j].text in _EPITHET_CLOSE:
+            inside = toks[k + 1:j]
+            short = sum(len(t.text) for t in inside) <= 6 and not any(_is_org(t) for t in inside)
+            return j + 1 if inside and short else k
+    return k
 
 
 def _agreement_at(clause: str) -> int | None:
@@ -391,7 +420,7 @@ def _led_by(toks: list[Token]) -> set[int]:
         if _ACTIVITY_RE.search(_before_in_clause(toks, k)):
             continue  # 本届论坛由A、B主办: the hosts of an activity, not of the center
         while listed:
-            verb = _skip(toks, after, _ADVERBS)
+            verb = _skip(toks, _after_epithet(toks, after), _ADVERBS)
             if not _BROAD_RE.match(_rest(toks, verb)):
                 break
             found |= set(listed)
@@ -429,7 +458,7 @@ def _bare_roles(toks: list[Token]) -> set[int]:
 
 def _in_role(toks: list[Token], after: int) -> bool:
     """Does what follows a list (from token `after`) give its members a role (主导, 联合打造, 为…单位)?"""
-    tail = _skip_tail(toks, after)
+    tail = _skip_tail(toks, _after_epithet(toks, after))
     verb = _rest(toks, _skip(toks, tail, _ADVERBS - _JOINT))
     if _STRICT_RE.match(verb) or _JOINT_BUILD_RE.match(verb):
         return True
