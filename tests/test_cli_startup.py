@@ -17,7 +17,8 @@ import pytest
 from monitor.store.database import Store
 from tests.support.triage import REPORT, event, save
 
-HEAVY = ("spacy", "jieba", "trafilatura", "matplotlib", "dask", "distributed", "starlette", "uvicorn")
+HEAVY = ("spacy", "jieba", "trafilatura", "matplotlib", "dask", "distributed", "starlette", "uvicorn", "feedparser",
+         "opencc", "lxml")
 PROBE = """
 import json, sys
 from monitor.cli import cli

@@ -10,23 +10,31 @@ outlet confirms a looser match with an article of that outlet.
 `copies` holds one row per copy: `original_id` is always the root of its group, the earliest published
 article (or the one a 来源 line names); a later article that is earlier than the root becomes the new
 root. Functions here take the sqlite-utils Database and run inside the caller's transaction.
+
+numpy and the normalizer are imported when a signature is first made: the queue, the registry and the
+web page read the store without them (monitor queue list starts in a quarter of a second).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 import zlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
 import sqlite_utils
 
 from monitor.models import OutletLevel
-from monitor.normalize import normalize, to_simplified
 from monitor.store.clock import now
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Signature = npt.NDArray[np.uint32]
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +50,17 @@ _SOURCE = re.compile(
     r"([^<>\s&|,，。;；:：/\"'()（）\[\]【】]{2,24})")
 _SEED = b"monitor-minhash-v1"
 
-Signature = npt.NDArray[np.uint32]
 
-
+@functools.cache
 def _parameters() -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """Fixed odd multipliers and offsets of the multiply-shift hash family (stable across runs)."""
+    import numpy as np
+
     words = [int.from_bytes(hashlib.blake2b(_SEED + i.to_bytes(4, "little"), digest_size=16).digest(), "little")
              for i in range(PERMUTATIONS)]
     mult = np.array([(w & 0xFFFFFFFFFFFFFFFF) | 1 for w in words], dtype=np.uint64)
     add = np.array([w >> 64 for w in words], dtype=np.uint64)
     return mult, add
-
-
-_MULT, _ADD = _parameters()
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,8 @@ class Copy:
 
 def shingles(text: str) -> set[str]:
     """3-character shingles of the normalized text without punctuation or spaces."""
+    from monitor.normalize import normalize
+
     flat = _DROP.sub("", normalize(text).text)
     return {flat[i:i + SHINGLE] for i in range(len(flat) - SHINGLE + 1)}
 
@@ -79,16 +87,25 @@ def signature(text: str) -> Signature | None:
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return None
+    import numpy as np
+
     hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in found), dtype=np.uint64, count=len(found))
+    mult, add = _parameters()
     with np.errstate(over="ignore"):
-        mixed = hashes[:, None] * _MULT[None, :] + _ADD[None, :]
+        mixed = hashes[:, None] * mult[None, :] + add[None, :]
     minimum: Signature = (mixed >> np.uint64(32)).min(axis=0).astype(np.uint32)
     return minimum
 
 
 def similarity(a: Signature, b: Signature) -> float:
     """Estimated Jaccard similarity of two signatures."""
-    return float(np.mean(a == b))
+    return float((a == b).mean())
+
+
+def _stored_signature(blob: bytes) -> Signature:
+    import numpy as np
+
+    return np.frombuffer(blob, dtype=np.uint32)
 
 
 def bands(sig: Signature) -> list[tuple[int, int]]:
@@ -100,12 +117,18 @@ def bands(sig: Signature) -> list[tuple[int, int]]:
     return found
 
 
+def _simplified(text: str) -> str:
+    from monitor.normalize import to_simplified
+
+    return to_simplified(text)
+
+
 def source_name(text: str, raw_html: str | None = None) -> str | None:
     """The outlet a 来源/转载 line names (simplified script), first in the text, then in the page."""
     for haystack in (text, raw_html or ""):
         match = _SOURCE.search(haystack)
         if match:
-            return to_simplified(match.group(1)).strip()
+            return _simplified(match.group(1)).strip()
     return None
 
 
@@ -180,7 +203,7 @@ def _raw_text(raw: bytes | None, encoding: str | None) -> str | None:
 def _same_outlet(name: str, outlet: str | None) -> bool:
     if not outlet:
         return False
-    simple = to_simplified(outlet)
+    simple = _simplified(outlet)
     return name == simple or name in simple or simple in name
 
 
@@ -195,7 +218,7 @@ def _candidates(db: sqlite_utils.Database, article_id: int, sig: Signature) -> l
         "WHERE a.id IN (SELECT b.article_id FROM minhash_bands b "
         f"JOIN (VALUES {marks}) v ON b.band = v.column1 AND b.hash = v.column2) "
         "AND a.id != ?", [v for pair in pairs for v in pair] + [article_id]).fetchall()
-    found = [(_Stored(*r[:4]), similarity(sig, np.frombuffer(r[4], dtype=np.uint32))) for r in rows]
+    found = [(_Stored(*r[:4]), similarity(sig, _stored_signature(r[4]))) for r in rows]
     return [(s, score) for s, score in found if score >= SOURCE_SIMILARITY]
 
 
@@ -246,7 +269,7 @@ def _pair_similarity(db: sqlite_utils.Database, a: int, b: int) -> float:
     rows = db.execute("SELECT signature FROM minhashes WHERE article_id IN (?, ?)", [a, b]).fetchall()
     if len(rows) != 2:
         return 0.0
-    return similarity(*(np.frombuffer(r[0], dtype=np.uint32) for r in rows))
+    return similarity(*(_stored_signature(r[0]) for r in rows))
 
 
 def _store_copy(db: sqlite_utils.Database, copy: Copy) -> Copy:

@@ -19,11 +19,14 @@ Use the fixture in any test module::
         assert local_server.requests_for("/feed.xml")[0].headers["user-agent"].startswith("monitor/")
 
 Unregistered paths answer 404. `unused_port_url()` gives an address where nothing listens.
+`LocalServer(tls=context)` serves HTTPS with that server-side `ssl.SSLContext` (tests/test_tls.py makes one
+with trustme); the handshake happens in the request's thread, so a client that stalls it blocks no other.
 """
 
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -71,8 +74,9 @@ class RecordedRequest:
 class LocalServer:
     """The server; a context manager. Thread-safe: tests may fetch from several threads."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        """`host`: the loopback address to listen on (127.0.0.2 … stand for other hosts in a test)."""
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
+        """`host`: the loopback address to listen on (127.0.0.2 … stand for other hosts in a test); `tls`:
+        serve HTTPS with this server-side context."""
         self.host = host
         self._routes: dict[str, list[Reply]] = {}
         self._lock = threading.Lock()
@@ -81,6 +85,11 @@ class LocalServer:
         self.requests: list[RecordedRequest] = []
         self._httpd = _Server((host, 0), _Handler)
         self._httpd.owner = self
+        self.scheme = "http"
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True,
+                                                 do_handshake_on_connect=False)
+            self.scheme = "https"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, name="local-http", daemon=True
         )
@@ -92,7 +101,7 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{self.scheme}://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return self.base_url + (path if path.startswith("/") else "/" + path)
