@@ -220,3 +220,25 @@ def test_a_group_beside_a_place_center_does_not_own_it(analyzer: Analyzer, text:
 ])
 def test_partners_of_the_classes(text: str, center: str, expected: tuple[str, ...]) -> None:
     assert find_partners(text, 0, len(text), center) == expected
+
+
+# -- a generic word (县区, 市区) that ends a place's own name is the place (holdout10 showed it) ----------------
+
+@pytest.mark.parametrize(("text", "center", "place"), [
+    ("3日上午，沙县区国际传播中心正式挂牌，中心将讲好小吃出海的故事。", "沙县区国际传播中心", "沙县区"),
+    ("3日，三明市沙县区国际传播中心揭牌成立。", "三明市沙县区国际传播中心", "沙县区"),
+    ("荆州市沙市区国际传播中心3日揭牌，首批签约5家合作单位。", "荆州市沙市区国际传播中心", "沙市区"),
+])
+def test_a_place_whose_name_ends_in_a_generic_word_founds_its_center(analyzer: Analyzer, text: str, center: str,
+                                                                    place: str) -> None:
+    events = _events(analyzer, text, D(2025, 3, 4))
+    assert [(e.type, e.center, e.place.name if e.place else None) for e in events] == [("launch", center, place)]
+
+
+@pytest.mark.parametrize("text", [
+    "3日，全市各县区国际传播中心同时挂牌。",
+    "3日，全市9个县区国际传播中心集中揭牌。",
+    "会议要求，今年底前各市区国际传播中心全部挂牌运行。",
+])
+def test_a_generic_word_before_the_center_still_names_none(analyzer: Analyzer, text: str) -> None:
+    assert _summary(analyzer, text, D(2025, 3, 4)) == []

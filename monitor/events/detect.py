@@ -300,13 +300,23 @@ def _center_names(text: str, hits: list[Hit], gaz: Gazetteer) -> tuple[list[Cent
     for hit in hits:
         if hit.category == "center":
             name = _without_count(text, name_at(text, hit.start, hit.end, gaz), gaz)
-            if not name.generic and not GENERIC_PREFIX.match(name.prefix):
+            if not name.generic and not _generic_prefix(name.prefix, gaz):
                 names.extend([*_coordinated(text, name, gaz), name])
             elif (by_place := named_by_place(text, hit.start, hit.end, gaz)) is not None:
                 names.append(by_place)
             else:
                 generic.append(name)
     return with_aliases(text, names), generic
+
+
+def _generic_prefix(prefix: str, gaz: Gazetteer) -> bool:
+    """各县区/县级/多地 before 国际传播中心 name no center; but a generic word may end a place's own name
+    (沙县区 ends in 县区, 沙市区 in 市区): then the prefix is the place."""
+    match = GENERIC_PREFIX.match(prefix)
+    if match is None:
+        return False
+    word = match.group(2)
+    return not any(gaz.candidates(prefix[start:]) for start in range(len(prefix) - len(word)))
 
 
 def _without_count(text: str, name: CenterName, gaz: Gazetteer) -> CenterName:
