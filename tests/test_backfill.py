@@ -23,7 +23,8 @@ from monitor.errors import ConfigError, NotFoundError
 from monitor.events.keys import center_name_key
 from monitor.match.lexicon import load_lexicon
 from monitor.models import Config, FetchSettings, Outlet
-from monitor.run.backfill import Outlets, backfill, count_pages, folder_pages, source_kind, warc_pages
+from monitor.run.archive import count_pages, folder_pages, source_kind, warc_pages
+from monitor.run.backfill import Outlets, backfill
 from monitor.run.prefilter import NO_CENTER
 from monitor.store.database import Store
 from tests.support.http import LocalServer

@@ -17,7 +17,8 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any
 
-from monitor.run.backfill import BackfillSummary, count_pages
+from monitor.run.archive import count_pages
+from monitor.run.backfill import BackfillSummary
 from monitor.run.runlog import RunObserver
 
 

@@ -40,6 +40,7 @@ from monitor.fetch.encoding import decode_html
 from monitor.match.hits import names_a_center
 from monitor.match.lexicon import Lexicon
 from monitor.models import Article
+from monitor.run.archive import folder_pages
 from monitor.run.backfill import (
     BATCH,
     PREFILTER_BATCH,
@@ -50,7 +51,6 @@ from monitor.run.backfill import (
     PoolExecutor,
     SerialExecutor,
     bounded_results,
-    folder_pages,
     warm_worker,
     worker_analyzer,
 )

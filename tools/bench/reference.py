@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from itertools import islice
 from pathlib import Path
 
-from monitor.run.backfill import Job, folder_pages
+from monitor.run.archive import folder_pages
+from monitor.run.backfill import Job
 from tools.bench.corpus import BASE_URL
 from tools.bench.measure import trafilatura_batch
 
