@@ -59,7 +59,8 @@ def _build(tmp: Path) -> Path:
     (sdist,) = (tmp / "sdist").glob("*.tar.gz")
     with tarfile.open(sdist) as archive:
         names = archive.getnames()
-        archive.extractall(tmp / "unpacked", filter="data")
+        safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}  # Python ≥ 3.11.4 (Debian 12: 3.11.2)
+        archive.extractall(tmp / "unpacked", **safe)  # type: ignore[arg-type]
     assert {f"lexicon/{name}" for name in LEXICON_FILES} <= {name.split("/", 1)[1] for name in names if "/" in name}
     (unpacked,) = (tmp / "unpacked").iterdir()
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
