@@ -18,7 +18,7 @@ from monitor.store.database import Store
 from tests.support.triage import REPORT, event, save
 
 HEAVY = ("spacy", "jieba", "trafilatura", "matplotlib", "dask", "distributed", "starlette", "uvicorn", "feedparser",
-         "opencc", "lxml")
+         "opencc", "lxml", "numpy")
 PROBE = """
 import json, sys
 from monitor.cli import cli
@@ -59,3 +59,18 @@ def test_the_probe_sees_what_was_imported(db: str) -> None:
     """The guard can fail: the same probe reports the modules a command did import."""
     assert imported_after("queue", "list", "--db", db, among=("click", "sqlite_utils", "spacy")) == [
         "click", "sqlite_utils"]
+
+
+def test_numpy_stays_importable_after_the_store_hid_it_from_sqlite_utils() -> None:
+    """The store imports sqlite-utils with numpy hidden (monitor/store/_sqlite_utils.py); the copy detector
+    then imports numpy itself, in the same interpreter."""
+    probe = ("import sys, monitor.store, sqlite_utils.db\n"
+             "assert 'numpy' not in sys.modules and sqlite_utils.db.np is None\n"
+             "from monitor.store.copies import signature\n"
+             "sig = signature('沙县区国际传播中心今天揭牌成立，将以遍布各地的小吃门店为纽带，讲述小吃走向世界的故事，"
+             "首批签约六家合作单位，发布多语种系列短视频。')\n"
+             "print(type(sig).__module__, len(sig))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["numpy", "126"]

@@ -12,6 +12,7 @@
 `from monitor.store import Store, open_store` is light (sqlite-utils, no analysis stage).
 """
 
+from monitor.store import _sqlite_utils  # noqa: F401  # first: sqlite-utils without numpy (see there)
 from monitor.store.articles import StoredArticle, StoredPage
 from monitor.store.database import SCHEMA_VERSION, Store, now, open_store
 from monitor.store.queue import ItemSource, Mention, QueueItem
