@@ -3,31 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Iterator
 
 import pytest
 
 from monitor.models import Article, Event
 from monitor.run.ingest import Analyzer
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer()
-
-
-@pytest.fixture(autouse=True)
-def no_swallowed_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """The Analyzer logs and skips an article whose detection fails (a run must go on): here that is a bug."""
-    with caplog.at_level(logging.ERROR, logger="monitor.run.ingest"):
-        yield
-    assert [r.getMessage() for r in caplog.get_records("call") if r.name == "monitor.run.ingest"] == []
+from tests.support.analysis import (
+    analyzer_fixture,  # noqa: F401
+    events,
+    no_swallowed_errors,  # noqa: F401
+)
 
 
 def _events(analyzer: Analyzer, text: str, published: dt.date = dt.date(2025, 3, 28),
             hint: str | None = None) -> list[Event]:
-    return analyzer.analyze(Article("http://t", None, text, published), hint).events
+    return events(analyzer, text, published, url="http://t", hint=hint)
 
 
 def test_a_launch_with_place_date_partners_and_marked_evidence(analyzer: Analyzer) -> None:

@@ -9,37 +9,18 @@ The texts are invented; the places are real.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Iterator
 
 import pytest
 
-from monitor.models import Article, Event
 from monitor.run.ingest import Analyzer
+from tests.support.analysis import (
+    analyzer_fixture,  # noqa: F401
+    no_swallowed_errors,  # noqa: F401
+)
+from tests.support.analysis import events as _events
+from tests.support.analysis import launches as _launches
 
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer()
-
-
-@pytest.fixture(autouse=True)
-def no_swallowed_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """The Analyzer logs and skips an article whose detection fails (a run must go on): here that is a bug."""
-    with caplog.at_level(logging.ERROR, logger="monitor.run.ingest"):
-        yield
-    assert [r.getMessage() for r in caplog.get_records("call") if r.name == "monitor.run.ingest"] == []
-
-
-def _events(analyzer: Analyzer, text: str, published: dt.date | None, title: str | None = None) -> list[Event]:
-    return analyzer.analyze(Article("http://variants.test/a", title, text, published), None).events
-
-
-def _launches(analyzer: Analyzer, text: str, published: dt.date | None,
-              title: str | None = None) -> list[tuple[str, str | None]]:
-    return [(e.center, e.date) for e in _events(analyzer, text, published, title) if e.type == "launch"]
 
 
 # -- late copies and background ----------------------------------------------------------------------------

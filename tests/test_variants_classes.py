@@ -11,34 +11,19 @@ near misses that must keep working. The texts are invented; the places are real.
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Iterator
 
 import pytest
 
 from monitor.events.dates import resolve_event_date
 from monitor.events.partners import find_partners
-from monitor.models import Article, Event
 from monitor.run.ingest import Analyzer
+from tests.support.analysis import (
+    analyzer_fixture,  # noqa: F401
+    no_swallowed_errors,  # noqa: F401
+)
+from tests.support.analysis import events as _events
 
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def analyzer() -> Analyzer:
-    return Analyzer()
-
-
-@pytest.fixture(autouse=True)
-def no_swallowed_errors(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    """The Analyzer logs and skips an article whose detection fails (a run must go on): here that is a bug."""
-    with caplog.at_level(logging.ERROR, logger="monitor.run.ingest"):
-        yield
-    assert [r.getMessage() for r in caplog.get_records("call") if r.name == "monitor.run.ingest"] == []
-
-
-def _events(analyzer: Analyzer, text: str, published: dt.date | None, title: str | None = None) -> list[Event]:
-    return analyzer.analyze(Article("http://variants.test/a", title, text, published), None).events
 
 
 def _summary(analyzer: Analyzer, text: str, published: dt.date | None,
