@@ -21,15 +21,14 @@ from collections.abc import Iterable
 
 from monitor.extract import date_from_url
 from monitor.models import Article, FeedEntry
-
-BEIJING = dt.timezone(dt.timedelta(hours=8))
+from monitor.sources.feeds import CHINA_TZ
 
 
 def entry_day(entry: FeedEntry) -> dt.date | None:
     """The day of a feed item, sitemap entry, listing item or list-page link: its date, else its address's."""
     if entry.published is not None:
         published = entry.published
-        return (published.astimezone(BEIJING) if published.tzinfo is not None else published).date()
+        return (published.astimezone(CHINA_TZ) if published.tzinfo is not None else published).date()
     return date_from_url(entry.url)
 
 

@@ -39,7 +39,7 @@ from typing import Any, Literal
 from lxml import etree
 
 from monitor.models import FeedEntry
-from monitor.sources.feeds import parse_date_text
+from monitor.sources.feeds import CHINA_TZ, parse_date_text
 from monitor.sources.links import absolute_http_url
 
 SitemapKind = Literal["urlset", "index", "text", "feed", "unknown"]
@@ -392,6 +392,6 @@ def _address_date(url: str) -> dt.datetime | None:
     year, month = int(match.group(1)), int(match.group(2))
     day = int(match.group(3)) if match.group(3) else calendar.monthrange(year, month)[1]
     try:
-        return dt.datetime(year, month, day, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+        return dt.datetime(year, month, day, 23, 59, tzinfo=CHINA_TZ)
     except ValueError:
         return None
